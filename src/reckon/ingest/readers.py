@@ -160,19 +160,16 @@ def _decode_error(
 
 
 def _open_delimited(path: Path, size: int, fmt: str, encoding: str) -> Table:
-    stream, counter = _text_stream(path, encoding)
     try:
-        sample = stream.read(64 * 1024)
+        with open(path, encoding=encoding, newline="") as handle:
+            sample = handle.read(64 * 1024)
     except UnicodeDecodeError as error:
-        stream.close()
         raise _decode_error(path, encoding, 0, error) from None
     if "\x00" in sample:
-        stream.close()
         raise ImportFormatError(str(path), "contains NUL bytes: is it really a text file?")
     if not sample.strip():
-        stream.close()
         raise ImportFormatError(str(path), "the file holds no header and no rows")
-    stream.seek(0)
+    stream, counter = _text_stream(path, encoding)
     if fmt == "tsv":
         delimiter = "\t"
     else:
@@ -185,6 +182,9 @@ def _open_delimited(path: Path, size: int, fmt: str, encoding: str) -> Table:
     except csv.Error as error:
         stream.close()
         raise ImportFormatError(str(path), f"cannot read the header: {error}", row=0) from None
+    except BaseException:
+        stream.close()
+        raise
 
     def rows() -> Iterator[Row]:
         row_number = 0
@@ -355,9 +355,15 @@ def _open_xlsx(path: Path, size: int, sheet: str | None) -> Table:
     try:
         header_cells = next(value_rows)
         next(formula_rows)
+        headers = _check_headers(path, [_cell_text(c) or "" for c in header_cells])
     except StopIteration:
+        formulas.close()
+        values.close()
         raise ImportFormatError(str(path), f"sheet {name!r} is empty") from None
-    headers = _check_headers(path, [_cell_text(c) or "" for c in header_cells])
+    except BaseException:
+        formulas.close()
+        values.close()
+        raise
     width = len(headers)
     table = Table(
         path=path,

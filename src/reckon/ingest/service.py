@@ -20,12 +20,11 @@ from sqlalchemy.orm import Session
 from reckon.errors import RowProblem, ValidationError
 from reckon.evidence.filestore import FileStore, sha256_file
 from reckon.ingest.mapping import ColumnMapping, resolve_mapping
+from reckon.ingest.pipeline import default_workers, normalized_chunks
 from reckon.ingest.readers import open_table
-from reckon.ingest.validate import normalize_row
 from reckon.model import ImportBatch, Record, Sensitivity, Source
 from reckon.store.project import Project, current_actor
 
-INSERT_CHUNK = 2000
 PROBLEMS_KEPT = 1000  # in memory; the CSV report holds every one
 
 Progress = Callable[[int, int], None]  # (rows read, bytes read)
@@ -119,11 +118,13 @@ def import_file(
     source_info: SourceInfo | None = None,
     actor: str | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
     """Import one file into a source; see the module docstring for the guarantees.
 
     Raises ImportFormatError when the file cannot be read at all, ConfigError for a bad mapping
     file, and ValidationError when `strict` and any row is bad. In each case nothing is stored.
+    `workers` is the number of normalizing processes (default: spare cores, for large files).
     """
     path = Path(path)
     actor = actor or current_actor()
@@ -164,7 +165,9 @@ def import_file(
             )
             session.add(batch)
             session.flush()
-            _import_rows(session, table, mapping, source, batch, display, report, result, progress)
+            _import_rows(
+                session, table, mapping, source, batch, display, report, result, progress, workers
+            )
             if strict and report.count:
                 raise ValidationError(
                     report.kept,
@@ -196,47 +199,37 @@ def _import_rows(
     report: _ProblemReport,
     result: ImportResult,
     progress: Progress | None,
+    workers: int | None,
 ) -> None:
-    headers = table.headers
-    buffer: list[dict] = []
-    for row_number, values in table.rows:
-        result.rows_read += 1
-        if len(values) > len(headers):
-            extra = [v for v in values[len(headers) :] if v]
-            if extra:
-                report.add(
-                    RowProblem(
-                        display,
-                        row_number,
-                        None,
-                        None,
-                        f"row has {len(values)} fields but the header has {len(headers)}",
-                    )
-                )
+    connection = session.connection()
+    insert_records = insert(Record.__table__)  # Core insert: no ORM bookkeeping per row
+    constant = {
+        "source_id": source.id,
+        "batch_id": batch.id,
+        "sensitivity": source.sensitivity,
+    }
+    # Reader notes (XLSX formula cells) are filled in as rows are read, so attach them here.
+    items = (
+        (row_number, values, table.row_notes.pop(row_number, None))
+        for row_number, values in table.rows
+    )
+    if workers is None:
+        workers = default_workers(table.size_bytes)
+    for chunk in normalized_chunks(items, display, table.headers, mapping, workers):
+        rows = []
+        for row, raw in chunk:
+            result.rows_read += 1
+            if row.problems:
+                for problem in row.problems:
+                    report.add(problem)
                 result.rows_rejected += 1
                 continue
-        raw = {h: (values[i] if i < len(values) else None) for i, h in enumerate(headers)}
-        row = normalize_row(
-            display, row_number, raw, mapping, table.row_notes.pop(row_number, None)
-        )
-        if row.problems:
-            for problem in row.problems:
-                report.add(problem)
-            result.rows_rejected += 1
-            continue
-        row.columns.update(
-            source_id=source.id, batch_id=batch.id, row_number=row_number, raw=raw,
-            sensitivity=source.sensitivity,
-        )  # fmt: skip
-        buffer.append(row.columns)
-        if len(buffer) >= INSERT_CHUNK:
-            session.execute(insert(Record), buffer)
-            result.rows_imported += len(buffer)
-            buffer.clear()
-            if progress:
-                progress(result.rows_read, table.bytes_read())
-    if buffer:
-        session.execute(insert(Record), buffer)
-        result.rows_imported += len(buffer)
+            row.columns.update(constant, row_number=row.row_number, raw=raw)
+            rows.append(row.columns)
+        if rows:
+            connection.execute(insert_records, rows)
+            result.rows_imported += len(rows)
+        if progress:
+            progress(result.rows_read, table.bytes_read())
     if progress:
         progress(result.rows_read, table.size_bytes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reckon.errors import DateParseError, RowProblem
 from reckon.ingest.mapping import ColumnMapping
@@ -30,6 +31,10 @@ _TEXT_FIELDS = (
     "fate",
     "notes",
 )
+# Lists repeat names and dates endlessly: normalize each distinct string once.
+_normalize_name = lru_cache(maxsize=1 << 16)(normalize_name)
+_name_key = lru_cache(maxsize=1 << 16)(name_key)
+_parse_date = lru_cache(maxsize=1 << 14)(parse_date)
 _AGE = re.compile(r"^\s*(\d{1,3})\s*(?:years?|y|ساله|سال)?\s*$", re.IGNORECASE)
 
 
@@ -96,8 +101,8 @@ def normalize_row(
     if not (full or given or family):
         problems.append(RowProblem(file, row_number, None, None, "no name in any name column"))
     composed = full or " ".join(p for p in (given, family) if p)
-    name = normalize_name(composed)
-    father = normalize_name(values.get("father_name"))
+    name = _normalize_name(composed)
+    father = _normalize_name(values.get("father_name"))
     columns.update(
         full_name=full,
         given_name=given,
@@ -135,7 +140,7 @@ def normalize_row(
         parsed = None
         if text:
             try:
-                parsed = parse_date(
+                parsed = _parse_date(
                     text,
                     calendar=mapping.calendar,
                     century_jalali=mapping.century_jalali,
@@ -183,5 +188,5 @@ def _search_text(name) -> str | None:
     if not name.normalized:
         return None
     parts = [name.original.casefold(), name.normalized, *name.keys]
-    parts += [name_key(token) for token in name.tokens]
+    parts += [_name_key(token) for token in name.tokens]
     return " | ".join(dict.fromkeys(p for p in parts if p))
