@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reckon.errors import RowProblem, ValidationError
@@ -23,6 +23,7 @@ from reckon.ingest.mapping import ColumnMapping, resolve_mapping
 from reckon.ingest.pipeline import default_workers, normalized_chunks
 from reckon.ingest.readers import open_table
 from reckon.model import ImportBatch, Record, Sensitivity, Source
+from reckon.store.bulk import BulkInserter
 from reckon.store.project import Project, current_actor
 
 PROBLEMS_KEPT = 1000  # in memory; the CSV report holds every one
@@ -201,8 +202,7 @@ def _import_rows(
     progress: Progress | None,
     workers: int | None,
 ) -> None:
-    connection = session.connection()
-    insert_records = insert(Record.__table__)  # Core insert: no ORM bookkeeping per row
+    inserter = BulkInserter(session.connection(), Record.__table__)
     constant = {
         "source_id": source.id,
         "batch_id": batch.id,
@@ -227,7 +227,7 @@ def _import_rows(
             row.columns.update(constant, row_number=row.row_number, raw=raw)
             rows.append(row.columns)
         if rows:
-            connection.execute(insert_records, rows)
+            inserter.insert(rows)
             result.rows_imported += len(rows)
         if progress:
             progress(result.rows_read, table.bytes_read())
