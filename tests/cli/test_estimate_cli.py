@@ -176,3 +176,31 @@ def test_help_mentions_every_method():
     assert result.exit_code == 0
     for method in ("lcmcr", "loglinear", "chao", "chapman", "dga"):
         assert method in result.stdout
+
+
+def test_dga_from_the_cli():
+    spina = str(MSE / "dga_MY_3list_spina.csv")
+    result = invoke("--histories", spina, "--method", "dga", "--seed", "4", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["method"] == "dga"
+    assert data["settings"]["seed"] == 4
+    assert 650 < data["lower"] < data["estimate"] < data["upper"] < 850
+
+
+def test_select_with_bic_from_the_cli():
+    result = invoke(
+        "--histories",
+        KOSOVO,
+        "--method",
+        "loglinear",
+        "--model",
+        "select",
+        "--criterion",
+        "bic",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["diagnostics"]["criterion"] == "bic"
+    assert data["settings"]["model"] == "select"

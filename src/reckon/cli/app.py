@@ -73,7 +73,13 @@ def _main(
 
 def _register() -> None:
     # One line per command module; each module adds its commands to `app`.
-    from reckon.cli import demo, importing, project, records  # noqa: F401
+    from reckon.cli import audit as _audit  # noqa: F401
+    from reckon.cli import demo, export, importing, project, records  # noqa: F401
+    from reckon.cli import estimate as _estimate  # noqa: F401
+    from reckon.cli import evidence as _evidence  # noqa: F401
+    from reckon.cli import keys as _keys  # noqa: F401
+    from reckon.cli import synth as _synth  # noqa: F401
+    from reckon.cli import users as _users  # noqa: F401
     # (helpers: add your `from reckon.cli import <module>` line above this comment)
 
 

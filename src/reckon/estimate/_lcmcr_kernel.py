@@ -107,8 +107,7 @@ def _log_beta_draw(a, b):
     """(log V, log(1 - V)) for V ~ Beta(a, b), drawn as two log-Gammas."""
     la = _log_gamma_draw(a)
     lb = _log_gamma_draw(b)
-    m = max(la, lb)
-    lse = m + np.log(np.exp(la - m) + np.exp(lb - m))
+    lse = max(la, lb) + math.log1p(math.exp(-abs(la - lb)))
     return la - lse, lb - lse
 
 
@@ -168,32 +167,60 @@ def _multinomial(total, weights, tail, out):
 
 
 @njit(cache=True, nogil=True)
-def _allocate(patterns, counts, log_pi, log_lam, log_1mlam, score, weights, tail, alloc):
-    """Step 1: class counts c_mk of every observed pattern given pi and lambda."""
+def _allocate(patterns, on_start, on_lists, counts, log_pi, log_lam, log_1mlam, scratch, alloc):
+    """Step 1: class counts c_mk of every observed pattern given pi and lambda.
+
+    The score of pattern m in class k is log pi_k + sum_j log(1 - lambda_jk) plus, for each list
+    j that m is on, log lambda_jk - log(1 - lambda_jk); ``on_start``/``on_lists`` list those j
+    (patterns are sparse when there are many lists). Falls back to the dense sum while some
+    log(1 - lambda) is -inf (only possible at the start, when a list holds every observed person).
+    """
     n_patterns, n_lists = patterns.shape
     n_classes = log_pi.shape[0]
-    for m in range(n_patterns):
-        for k in range(n_classes):
-            score[k] = log_pi[k]
+    score = scratch[0]
+    weights = scratch[1]
+    tail = scratch[2]
+    base = scratch[3]
+    finite = True
+    for k in range(n_classes):
+        acc = log_pi[k]
         for j in range(n_lists):
-            if patterns[m, j]:
+            acc += log_1mlam[j, k]
+        base[k] = acc
+        if not np.isfinite(acc):
+            finite = False
+    for m in range(n_patterns):
+        if finite:
+            for k in range(n_classes):
+                score[k] = base[k]
+            for i in range(on_start[m], on_start[m + 1]):
+                j = on_lists[i]
                 for k in range(n_classes):
-                    score[k] += log_lam[j, k]
-            else:
-                for k in range(n_classes):
-                    score[k] += log_1mlam[j, k]
+                    score[k] += log_lam[j, k] - log_1mlam[j, k]
+        else:
+            for k in range(n_classes):
+                score[k] = log_pi[k]
+            for j in range(n_lists):
+                if patterns[m, j]:
+                    for k in range(n_classes):
+                        score[k] += log_lam[j, k]
+                else:
+                    for k in range(n_classes):
+                        score[k] += log_1mlam[j, k]
         top = score[0]
         for k in range(1, n_classes):
             if score[k] > top:
                 top = score[k]
         for k in range(n_classes):
-            weights[k] = np.exp(score[k] - top)
+            weights[k] = math.exp(score[k] - top)
         _multinomial(counts[m], weights, tail, alloc[m])
 
 
 @njit(cache=True, nogil=True)
 def _sweep(
     patterns,
+    on_start,
+    on_lists,
     counts,
     n_observed,
     a,
@@ -205,41 +232,41 @@ def _sweep(
     log_1mlam,
     n0_k,
     alloc,
+    on_count,
     scratch,
     counters,
 ):
     """One Gibbs sweep (steps 1–7); updates the state in place and returns n0.
 
-    ``state_alpha`` is a one-element array holding alpha. ``counters[0]`` counts sweeps in which
-    n0 hit the redraw limit.
+    ``state_alpha`` is a one-element array holding alpha; ``on_count`` (J, K) and ``scratch``
+    (6, K) are work space. ``counters[0]`` counts sweeps in which n0 hit the redraw limit.
     """
     n_patterns, n_lists = patterns.shape
     n_classes = log_pi.shape[0]
-    score = scratch[0]
     weights = scratch[1]
     tail = scratch[2]
-    class_total = scratch[3]
-    ones = scratch[4]
-    log_empty = scratch[5]  # sum_j log(1 - lambda_jk)
+    class_total = scratch[4]
+    log_empty = scratch[5]  # log pi_k + sum_j log(1 - lambda_jk)
 
     # 1. allocations of the observed patterns
-    _allocate(patterns, counts, log_pi, log_lam, log_1mlam, score, weights, tail, alloc)
+    _allocate(patterns, on_start, on_lists, counts, log_pi, log_lam, log_1mlam, scratch, alloc)
 
     # 2. lists: lambda_jk ~ Beta(1 + a1_jk, 1 + a0_jk)
     for k in range(n_classes):
         class_total[k] = 0.0
+    for j in range(n_lists):
+        for k in range(n_classes):
+            on_count[j, k] = 0.0
     for m in range(n_patterns):
         for k in range(n_classes):
             class_total[k] += alloc[m, k]
+        for i in range(on_start[m], on_start[m + 1]):
+            j = on_lists[i]
+            for k in range(n_classes):
+                on_count[j, k] += alloc[m, k]
     for j in range(n_lists):
         for k in range(n_classes):
-            ones[k] = 0.0
-        for m in range(n_patterns):
-            if patterns[m, j]:
-                for k in range(n_classes):
-                    ones[k] += alloc[m, k]
-        for k in range(n_classes):
-            a1 = ones[k]
+            a1 = on_count[j, k]
             a0 = class_total[k] - a1 + n0_k[k]
             log_lam[j, k], log_1mlam[j, k] = _log_beta_draw(1.0 + a1, 1.0 + a0)
 
@@ -350,12 +377,27 @@ def run_chain(patterns, counts, n_classes, a, b, warmup, burnin, samples, thinni
     state_alpha[0] = 0.3 / n_classes
     n0_k = np.zeros(n_classes, dtype=np.int64)
     alloc = np.zeros((n_patterns, n_classes), dtype=np.int64)
+    on_count = np.zeros((n_lists, n_classes))
     scratch = np.zeros((6, n_classes))
+    # the lists each pattern is on, as compressed rows
+    on_start = np.zeros(n_patterns + 1, dtype=np.int64)
+    for m in range(n_patterns):
+        on_start[m + 1] = on_start[m]
+        for j in range(n_lists):
+            if patterns[m, j]:
+                on_start[m + 1] += 1
+    on_lists = np.empty(on_start[n_patterns], dtype=np.int64)
+    for m in range(n_patterns):
+        i = on_start[m]
+        for j in range(n_lists):
+            if patterns[m, j]:
+                on_lists[i] = j
+                i += 1
     counters = np.zeros(1, dtype=np.int64)
 
     for _ in range(warmup):
-        _sweep(patterns, counts, n_observed, a, b, False, state_alpha, log_pi, log_lam,
-               log_1mlam, n0_k, alloc, scratch, counters)  # fmt: skip
+        _sweep(patterns, on_start, on_lists, counts, n_observed, a, b, False, state_alpha, log_pi, log_lam,
+               log_1mlam, n0_k, alloc, on_count, scratch, counters)  # fmt: skip
 
     # relabel classes by decreasing pi
     order = np.argsort(-log_pi, kind="mergesort")
@@ -366,8 +408,8 @@ def run_chain(patterns, counts, n_classes, a, b, warmup, burnin, samples, thinni
         log_1mlam[j, :] = log_1mlam[j, order]
 
     for _ in range(burnin):
-        _sweep(patterns, counts, n_observed, a, b, True, state_alpha, log_pi, log_lam,
-               log_1mlam, n0_k, alloc, scratch, counters)  # fmt: skip
+        _sweep(patterns, on_start, on_lists, counts, n_observed, a, b, True, state_alpha, log_pi, log_lam,
+               log_1mlam, n0_k, alloc, on_count, scratch, counters)  # fmt: skip
 
     n_draws = np.empty(samples, dtype=np.int64)
     alpha_draws = np.empty(samples)
@@ -375,8 +417,8 @@ def run_chain(patterns, counts, n_classes, a, b, warmup, burnin, samples, thinni
     for s in range(samples):
         n0 = 0
         for _ in range(thinning):
-            n0 = _sweep(patterns, counts, n_observed, a, b, True, state_alpha, log_pi, log_lam,
-                        log_1mlam, n0_k, alloc, scratch, counters)  # fmt: skip
+            n0 = _sweep(patterns, on_start, on_lists, counts, n_observed, a, b, True, state_alpha, log_pi, log_lam,
+                        log_1mlam, n0_k, alloc, on_count, scratch, counters)  # fmt: skip
         n_draws[s] = n_observed + n0
         alpha_draws[s] = state_alpha[0]
         used = 0

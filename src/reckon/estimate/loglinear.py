@@ -257,8 +257,9 @@ def _fit_diagnostics(fitted: ModelFit, lists: tuple[str, ...]) -> dict:
 
 
 def _profile_interval(profile: Profile, fitted: ModelFit, level: float) -> tuple[float, float]:
-    if not math.isfinite(fitted.estimate):
-        return float("nan"), float("nan")
+    if not fitted.ok or not math.isfinite(fitted.estimate):
+        # The data do not bound N under this model: say so rather than invent an interval.
+        return float(fitted.n_observed), float("inf")
     return profile.interval(level, fitted.estimate)
 
 
@@ -283,11 +284,30 @@ def _averaged_interval(
     if min(lows) <= n and tail(n) >= alpha / 2:
         lower = n
     else:
-        lower = optimize.brentq(lambda t: tail(t) - alpha / 2, min(lows), max(lows), xtol=1e-6)
+        lower = _root(lambda t: tail(t) - alpha / 2, max(min(lows), n), max(lows))
     if not all(math.isfinite(h) for h in highs):
         return float(lower), float("inf")
-    upper = optimize.brentq(lambda t: tail(t) - (1 - alpha / 2), min(highs), max(highs), xtol=1e-6)
+    upper = _root(lambda t: tail(t) - (1 - alpha / 2), min(highs), max(highs))
     return float(lower), float(upper)
+
+
+def _root(f, a: float, b: float) -> float:
+    """Root of an increasing f, bracketed by [a, b] up to rounding; widened if need be."""
+    if b - a < 1e-9:
+        return a
+    step = max(b - a, 1.0)
+    for _ in range(60):
+        if f(a) <= 0:
+            break
+        a -= step
+        step *= 2
+    step = max(b - a, 1.0)
+    for _ in range(60):
+        if f(b) >= 0:
+            break
+        b += step
+        step *= 2
+    return float(optimize.brentq(f, a, b, xtol=1e-6))
 
 
 def _search(

@@ -77,9 +77,7 @@ def _glm(y: np.ndarray, x: np.ndarray, start: np.ndarray | None = None):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            fitted = sm.GLM(y, x, family=sm.families.Poisson()).fit(
-                start_params=start, maxiter=200
-            )
+            fitted = sm.GLM(y, x, family=sm.families.Poisson()).fit(start_params=start, maxiter=200)
         except (np.linalg.LinAlgError, ValueError, FloatingPointError) as error:
             return None, f"the fit failed ({type(error).__name__})"
     trouble = None
@@ -129,7 +127,7 @@ class ModelFit:
 def fit_model(y: np.ndarray, cells: np.ndarray, pairs: tuple[Pair, ...]) -> ModelFit:
     """Fit one model; ``trouble`` says why it should not be trusted (never raises on divergence)."""
     x = design(cells, pairs)
-    n = int(round(y.sum()))
+    n = round(float(y.sum()))
     if np.linalg.matrix_rank(x) < x.shape[1] or x.shape[1] > x.shape[0]:
         raise EstimationError(
             "the model has more parameters than the table can identify "
@@ -157,7 +155,7 @@ def fit_model(y: np.ndarray, cells: np.ndarray, pairs: tuple[Pair, ...]) -> Mode
         se=se,
         loglik=float(fitted.llf),
         deviance=float(fitted.deviance),
-        df_resid=int(round(fitted.df_resid)),
+        df_resid=round(float(fitted.df_resid)),
         n_params=x.shape[1],
         params=params,
         trouble=trouble,
@@ -185,10 +183,14 @@ class Profile:
             return self._cache[total]
         n0 = max(total - self.n, 0.0)
         completed = np.concatenate([[n0], self.y])
-        fitted, _ = _glm(completed, self.x, self._start)
+        fitted, trouble = _glm(completed, self.x, self._start)
+        if (fitted is None or trouble) and self._start is not None:
+            fitted, trouble = _glm(completed, self.x)  # a warm start can lead IRLS astray
         if fitted is None:
             return float("-inf")
-        self._start = np.asarray(fitted.params)
+        params = np.asarray(fitted.params)
+        if n0 > 0 and not trouble and np.all(np.abs(params) < 50):
+            self._start = params  # (at n0 = 0 the intercept runs off to -inf: no warm start)
         mu = np.asarray(fitted.fittedvalues, dtype=float)
         positive = completed > 0
         value = (
@@ -248,6 +250,12 @@ class Profile:
                 )
                 return float(lower), float("inf")
         upper = optimize.brentq(gap, peak, upper_end, xtol=1e-6)
+        if not (lower < peak or lower == self.n) or not upper > peak:
+            warnings.warn(
+                "the profile likelihood of N could not be traced; its interval is not reliable",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
         return float(lower), float(upper)
 
 

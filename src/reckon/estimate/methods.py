@@ -14,8 +14,12 @@ METHODS = ("lcmcr", "loglinear", "chao", "chapman", "dga")
 def estimator_class(method: str) -> type[Estimator]:
     """The estimator class for ``method`` (imported only when asked for)."""
     if method == "lcmcr":
-        from reckon.estimate.lcmcr import LCMCR
-
+        try:
+            from reckon.estimate.lcmcr import LCMCR
+        except ModuleNotFoundError as error:
+            if error.name != "reckon.estimate.lcmcr":
+                raise
+            raise EstimationError("the lcmcr method is not available in this build") from None
         return LCMCR
     if method == "loglinear":
         from reckon.estimate.loglinear import LogLinear
@@ -30,8 +34,12 @@ def estimator_class(method: str) -> type[Estimator]:
 
         return Chapman
     if method == "dga":
-        from reckon.estimate.dga import Dga
-
+        try:
+            from reckon.estimate.dga import Dga
+        except ModuleNotFoundError as error:
+            if error.name != "reckon.estimate.dga":
+                raise
+            raise EstimationError("the dga method is not available in this build") from None
         return Dga
     raise EstimationError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 

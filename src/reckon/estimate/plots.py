@@ -48,7 +48,11 @@ def upset_plot(histories: CaptureHistories, max_patterns: int = _MAX_PATTERNS) -
     bars.set_ylabel("people")
     bars.set_title(
         "People by capture pattern"
-        + (f" (largest {len(order)} of {histories.n_patterns})" if histories.n_patterns > len(order) else ""),
+        + (
+            f" (largest {len(order)} of {histories.n_patterns})"
+            if histories.n_patterns > len(order)
+            else ""
+        ),
         fontsize=10,
     )
     for i, c in enumerate(counts):
@@ -90,7 +94,9 @@ def posterior_plot(result: EstimateResult) -> bytes:
     ax.axvline(result.median, color="black", linewidth=1.2, label=f"median {result.median:,.0f}")
     for bound in (result.lower, result.upper):
         ax.axvline(bound, color="black", linestyle="--", linewidth=0.9)
-    ax.axvline(result.n_observed, color="#b03030", linewidth=1.0, label=f"documented {result.n_observed:,}")
+    ax.axvline(
+        result.n_observed, color="#b03030", linewidth=1.0, label=f"documented {result.n_observed:,}"
+    )
     ax.set_xlabel("N (documented + undocumented)")
     ax.set_ylabel("draws")
     title = f"Posterior of N — {result.method}"

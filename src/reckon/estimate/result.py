@@ -220,7 +220,7 @@ class EstimateResult:
         if self.draws is not None and self.draws.size:
             rows.append(("posterior draws", f"{self.draws.size:,}"))
         for key, value in self.diagnostics.items():
-            if _is_bulky(value) or isinstance(value, (list, dict, tuple)) and len(value) > 8:
+            if _is_bulky(value) or (isinstance(value, (list, dict, tuple)) and len(value) > 8):
                 continue
             rows.append((key, _fmt_value(value)))
         if self.settings:

@@ -64,7 +64,10 @@ class SensitivityResult:
         """JSON-able: ``thresholds`` (a list of rows), ``linkage_range`` and ``median_width``."""
         frame = self.to_frame()
         rows = [
-            {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()}
+            {
+                k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                for k, v in row.items()
+            }
             for row in frame.to_dict(orient="records")
         ]
         return {
@@ -97,7 +100,9 @@ def linkage_sensitivity(
     for threshold, histories in sorted(histories_by_threshold.items()):
         threshold = float(threshold)
         if not 0 <= threshold <= 1:
-            raise EstimationError(f"a match-probability threshold must be in [0, 1], not {threshold}")
+            raise EstimationError(
+                f"a match-probability threshold must be in [0, 1], not {threshold}"
+            )
         histories, empty = histories.drop_empty()
         if empty:
             dropped[threshold] = empty
@@ -118,7 +123,8 @@ def format_sensitivity(result: SensitivityResult, fmt: str = "text") -> str:
             "documented": [f"{v:,}" for v in frame["n_observed"]],
             "estimate": [_n(v) for v in frame["estimate"]],
             f"{level:.0%} interval": [
-                f"{_n(lo)} – {_n(hi)}" for lo, hi in zip(frame["lower"], frame["upper"], strict=True)
+                f"{_n(lo)} – {_n(hi)}"
+                for lo, hi in zip(frame["lower"], frame["upper"], strict=True)
             ],
         }
     )

@@ -112,7 +112,7 @@ class Chapman(Estimator):
     -------
     >>> h = CaptureHistories.from_memberships([{"A"}] * 60 + [{"B"}] * 30 + [{"A", "B"}] * 20)
     >>> round(Chapman().fit(h).estimate, 2)
-    244.52
+    195.71
     """
 
     method = "chapman"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -143,10 +144,14 @@ def fit_strata(
         if base_seed is not None:
             fitter = copy.copy(estimator)
             fitter.seed = _stratum_seed(base_seed, index)  # type: ignore[attr-defined]
-        try:
-            result = fitter.fit(histories)
-        except EstimationError as error:
-            raise EstimationError(f"stratum {name!r}: {error}") from error
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = fitter.fit(histories)
+            except EstimationError as error:
+                raise EstimationError(f"stratum {name!r}: {error}") from error
+        for warning in caught:  # say which stratum each warning is about
+            warnings.warn(f"stratum {name!r}: {warning.message}", warning.category, stacklevel=2)
         results[name] = _with_stratum(result, name)
     thin_seed = seed if seed is not None else base_seed
     total = combine(results, seed=thin_seed)
