@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reckon import audit
 from reckon.errors import RowProblem, ValidationError
 from reckon.evidence.filestore import FileStore, sha256_file
 from reckon.ingest.mapping import ColumnMapping, resolve_mapping
@@ -181,6 +182,7 @@ def import_file(
             # The original file joins the store before the commit: a crash between the two
             # leaves an unreferenced file (harmless), never a batch without its file.
             FileStore(project.files_dir).put(path)
+            audit.record_import(session, batch, actor=actor)  # one entry: batch + all records
             result.batch_id = batch.id
     finally:
         table.close()

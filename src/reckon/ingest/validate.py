@@ -16,9 +16,9 @@ from reckon.text import name_key, normalize_name, parse_date, to_ascii_digits
 
 _GENDERS = {
     "m": "m", "male": "m", "man": "m", "boy": "m", "مرد": "m", "مذکر": "m", "آقا": "m",
-    "پسر": "m", "ذکر": "m",
+    "پسر": "m", "ذکر": "m", "م": "m", "mard": "m",
     "f": "f", "female": "f", "woman": "f", "girl": "f", "زن": "f", "مونث": "f", "مؤنث": "f",
-    "خانم": "f", "دختر": "f", "انثی": "f",
+    "خانم": "f", "دختر": "f", "انثی": "f", "ز": "f", "zan": "f",
     "x": "x", "other": "x", "diverse": "x", "سایر": "x", "دیگر": "x",
 }  # fmt: skip
 _UNKNOWN = {"", "?", "-", "--", "n/a", "na", "unknown", "نامعلوم", "نامشخص", "؟"}

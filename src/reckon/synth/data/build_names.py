@@ -24,7 +24,7 @@ HERE = Path(__file__).parent
 MIN_COUNT = 2
 TITLES = {"سيد", "مير", "شيخ", "حاج", "حاجي", "ملا", "سادات", "خانم", "بيگم"}
 GIVEN_SUFFIXES = {"الله": r"[aeiou]?l+ah?", "الدين": r"[aeiou]?d+[ie]e?n"}
-ABD_VARIANTS = {"abdol", "abdul", "abd", "abdal", "abdel", "abdor", "abdos", "abdo", "abdal"}
+ABD_VARIANTS = {"abdol", "abdul", "abd", "abdal", "abdel", "abdor", "abdos", "abdo"}
 SUFFIX_DEFAULT = {"الله": "ollah", "الدين": "eddin"}
 FAMILY_SUFFIXES = {
     "زادگان": r"zadegan",
@@ -34,6 +34,12 @@ FAMILY_SUFFIXES = {
     "نيا": r"niy?a",
     "فر": r"far",
 }
+# Surnames of heads of state and of officials named in the 1988 killings: an invented victim
+# called this would mislead, so they are left out.
+EXCLUDED_SURNAMES = {
+    "خميني", "خامنهاي", "پهلوي", "رفسنجاني", "هاشميرفسنجاني", "رئيسي", "رييسي", "نيري",
+    "اشراقي", "پورمحمدي",
+}  # fmt: skip
 LATIN_OK = re.compile(r"[A-Za-z][A-Za-z' -]*")
 # Initial آ is folded to ا in the source keys; restore it for these common stems.
 ALEF_MADDA_STEMS = ("اقا", "اباد", "اخوند", "اشتيان", "ازاد", "اذر", "اهنگر", "اصف", "املي")
@@ -179,10 +185,15 @@ def main(folder: Path) -> None:
     units = load_units(folder)
     genders, madda = load_gender(folder)
     given_counts = {k: sum(v.values()) for k, v in units["given"].items()}
+    family_counts = {k: sum(v.values()) for k, v in units["surname"].items()}
     given_latin = {
         k: [plain(latin) for latin, _ in plausible_variants(k, units["given"][k])]
         for k, n in given_counts.items()
-        if n >= MIN_COUNT and k in genders and k not in TITLES and not k.startswith("سيد")
+        if n >= MIN_COUNT
+        and k in genders
+        and k not in TITLES
+        and not k.startswith("سيد")
+        and family_counts.get(k, 0) < n  # a surname more often than a given name (صالحی)
     }
     given_latin = {k: v for k, v in given_latin.items() if v}
 
@@ -243,9 +254,12 @@ def main(folder: Path) -> None:
 
     rows = []
     family = units["surname"]
-    family_counts = {k: sum(v.values()) for k, v in family.items()}
     for key in sorted(family, key=lambda k: (-family_counts[k], k)):
-        if family_counts[key] < MIN_COUNT or not re.fullmatch(r"[\u0621-\u06d3]+", key):
+        if (
+            family_counts[key] < MIN_COUNT
+            or key in EXCLUDED_SURNAMES
+            or not re.fullmatch(r"[\u0621-\u06d3]+", key)
+        ):
             continue
         variants = plausible_variants(key, family[key])
         if not variants:
