@@ -120,6 +120,9 @@ class Record(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
     sensitivity: Mapped[str] = mapped_column(String(16), default=Sensitivity.INTERNAL.value)
+    # Restricted fields, encrypted (AES-256-GCM) by reckon.evidence.fields; their clear
+    # values are removed from `raw` / the columns above.
+    sealed: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     source: Mapped[Source] = relationship()

@@ -1,186 +1,212 @@
 """Cross-script phonetic keys for Persian names.
 
 A *token skeleton* is computed from a Persian-script word or from any common Latin spelling of
-it; spellings of the same name share a skeleton. The key of a full name is the concatenation of
-its token skeletons (so spacing and ZWNJ inside compounds do not matter), with doubled symbols
-collapsed. Symbols: lower-case consonants, ``U`` for و / u / ou / oo / v / w, ``I`` for ی / i / ee
-/ y, and ``x C S Z q`` for خ چ ش ژ ق/غ.
+it; spellings of the same name share a skeleton. The key of a full name
+(:func:`reckon.text.name_key`) is the concatenation of its token skeletons, so spacing, hyphens
+and ZWNJ inside compounds do not matter.
 
-Rule table (Persian letter — Latin spellings — symbol):
+Persian script does not write short vowels, and و is read v, u or o; Latin spellings write
+vowels but disagree about them (Hossein/Hussein, Roshan/Rowshan, Mahmoud/Mahmud). The skeleton
+therefore keeps consonants, ی/i (which separates Hosseini from Hassani), consonantal و/v, and
+the sound at the end of a word (Hamid/Hamideh, Mobin/Mobina), and drops the other vowels.
 
-==========================  ==================================  ======
-Persian                     Latin                               symbol
-==========================  ==================================  ======
-ا آ ع ء (and short vowels)  a e o, apostrophes ' ’ ʿ ʾ          (dropped)
-و                           u ou oo v w (o at the end of a word) U
-ی                           i ee y (ei ey ai ay ie → I)         I
-ب پ ت ط                     b p t                               b p t
-ث س ص                       s                                   s
-ذ ز ض ظ                     z                                   z
-ح ه                         h                                   h
-خ                           kh                                  x
-ق غ                         q gh                                q
-ش چ ژ                       sh ch zh                            S C Z
-ج                           j dj                                j
-ک گ                         k c ck, g                           k, g
-==========================  ==================================  ======
+Rule table (tuned on the dev split of benchmarks/data/name_pairs.csv):
 
-Word-level rules (both scripts unless said):
+=============================  ==========================================  =========
+Persian                        Latin                                       symbol
+=============================  ==========================================  =========
+ا آ ع ء, short vowels          a e o u ou oo, apostrophes ' ’ ʿ ʾ          (dropped)
+و as a vowel (before a         ou oo u o, w after a vowel before a          (dropped)
+consonant: نوری, روشن)         consonant or at the end (Khosrow, Nowruz)
+و as a consonant (first        v w                                         v
+letter, before ا/ی/و, after
+a medial ا: وحید جواد داوود)
+ی                              i y ee (ei ey ai ay ie → one)               I
+ب پ ت ط                        b p t                                       b p t
+ث س ص                          s                                           s
+ذ ز ض ظ                        z                                           z
+ج ژ                            j zh dj (Pejman = Pezhman)                   j
+ح ه                            h                                           h
+خ                              kh                                          x
+ق غ                            q gh                                        q
+ش چ                            sh ch tch                                   S C
+ک گ                            k c ck, g                                   k g
+final ا, final ی read "a"      final a                                     A
+final ه or ح                   final e (after a consonant), final h        E
+                               (Fatemeh, Fateme, Saleh, Shah, -ollah)
+=============================  ==========================================  =========
 
-* a word-initial vowel carrier is dropped with a following ی/i/y: ایرج/Iraj, ایوب/Ayoub,
-  عیسی/Eisa, اسماعیل/Esmail, علی/Ali; word-initial ou/u/v stays ``U`` (اویسی/Oveisi);
-* a word-final h (ه or ح, Latin h) is dropped: فاطمه/Fatemeh/Fateme, زاده/zadeh/zade, الله/ollah;
-* final ی read as "a" (alef maksura) is dropped in مرتضی مصطفی مجتبی عیسی موسی یحیی کبری صغری
-  هدی (Morteza, Musa, …);
-* ابو/abu/abou/abo before a consonant is ``ab`` (ابوالفضل/Abolfazl/Abulfazl); Latin
-  abd-ol/abdul/abdel/abdal is ``abdl`` (عبدال…); Latin -ullah/-ollah/-allah is ``lah`` (الله);
-* Latin word-final o is ``U`` (خسرو/Khosro);
-* doubled symbols collapse (Mohammad, Davood → dUd, Rezaei → rzI).
+Word rules:
+
+* ی at the end of مرتضی مصطفی مجتبی عیسی موسی یحیی کبری صغری هدی مولی عظمی کسری is read "a";
+* خوا at the start of a word is read "kha" (خوانساری/Khansari, خواجه/Khajeh);
+* a silent ه before a compound suffix is dropped (شنبه‌زاده/Shanbezadeh, نقره‌کار/Noghrekar),
+  and so is Latin h in "eh" before one (Shanbehzadeh);
+* a final ع is dropped before the final-vowel rule (شجاع/Shoja);
+* repeated symbols collapse (Mohammad → mhmd, Davood → dvd).
 
 >>> [latin_skeleton(t) for t in ("nouri", "noury", "nuri", "noori")]
-['nUrI', 'nUrI', 'nUrI', 'nUrI']
+['nrI', 'nrI', 'nrI', 'nrI']
 >>> persian_skeleton("نوری"), persian_skeleton("حسینی"), latin_skeleton("hassani")
-('nUrI', 'hsInI', 'hsnI')
-
-Full-name keys (:func:`reckon.text.name_key`) are built from these in :mod:`reckon.text.names`.
+('nrI', 'hsInI', 'hsnI')
+>>> persian_skeleton("فاطمه"), latin_skeleton("fateme"), latin_skeleton("fatemeh")
+('ftmE', 'ftmE', 'ftmE')
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+
+#: Compound suffixes before which a silent final ه / "eh" is dropped.
+COMPOUND_SUFFIXES_PERSIAN = ("زاده", "زادگان", "پور", "نژاد", "گر", "کار")
+COMPOUND_SUFFIXES_LATIN = ("zade", "zada", "pour", "poor", "pur", "nejad", "nezhad", "gar", "kar")
 
 # --- Latin -----------------------------------------------------------------------------------
 
 _LATIN_NON_ALPHA = re.compile(r"[^a-z]+")
-_LATIN_ABU = re.compile(r"^ab(?:ou|oo|u|o)(?=[^aeiouy])")
-_LATIN_ABD = re.compile(r"abd[aeiou]+l")
-_LATIN_ALLAH = re.compile(r"(?<=.)[aeiou]+ll?ah?$")
-_LATIN_INITIAL = re.compile(r"^(?:[aeo]+[iy]?|i)")
-_LATIN_LONG = re.compile(r"ee|oo|o$|tch|dj|kh|gh|sh|ch|zh|ck")
-_LATIN_LONG_MAP = {
-    "ee": "i",
-    "oo": "u",
-    "o": "u",
+_LATIN_SILENT_EH = re.compile(r"eh(?=(?:" + "|".join(COMPOUND_SUFFIXES_LATIN) + "))")
+_LATIN_DIGRAPH = re.compile(r"tch|dj|kh|gh|sh|ch|zh|ck|ee|x")
+_LATIN_DIGRAPH_MAP = {
     "tch": "C",
     "dj": "j",
-    "kh": "x",
+    "kh": "X",
     "gh": "q",
     "sh": "S",
     "ch": "C",
-    "zh": "Z",
+    "zh": "j",
     "ck": "k",
+    "ee": "i",
+    "x": "ks",
 }
+_LATIN_INITIAL = re.compile(r"^(?:[aeou]+[iy]|i)(?=[^aeiouy])|^(?:[aeou]+y)")
+_LATIN_FINAL_E = re.compile(r"(?<=[^aeiouyAEIOUY])e$")
+_LATIN_FINAL_A = re.compile(r"(?<=[^aeiou])a$|(?<=[ie])a$")
 _LATIN_CHARS = str.maketrans(
     {
         "a": None,
         "e": None,
         "o": None,
+        "u": None,
         "i": "I",
         "y": "I",
-        "u": "U",
-        "v": "U",
-        "w": "U",
+        "v": None,
+        "w": None,
         "c": "k",
+        "X": "x",
     }
 )
 
 # --- Persian ---------------------------------------------------------------------------------
 
-_PERSIAN_CHARS = str.maketrans(
-    {
-        "ا": None,
-        "ع": None,
-        "ء": None,
-        "ب": "b",
-        "پ": "p",
-        "ت": "t",
-        "ط": "t",
-        "ث": "s",
-        "س": "s",
-        "ص": "s",
-        "ج": "j",
-        "چ": "C",
-        "ح": "h",
-        "ه": "h",
-        "خ": "x",
-        "د": "d",
-        "ذ": "z",
-        "ز": "z",
-        "ض": "z",
-        "ظ": "z",
-        "ر": "r",
-        "ژ": "Z",
-        "ش": "S",
-        "غ": "q",
-        "ق": "q",
-        "ف": "f",
-        "ک": "k",
-        "گ": "g",
-        "ل": "l",
-        "م": "m",
-        "ن": "n",
-        "و": "U",
-        "ی": "I",
-    }
-)
+_PERSIAN_CHARS = {
+    "ب": "b",
+    "پ": "p",
+    "ت": "t",
+    "ط": "t",
+    "ث": "s",
+    "س": "s",
+    "ص": "s",
+    "ج": "j",
+    "ژ": "j",
+    "چ": "C",
+    "ح": "h",
+    "ه": "h",
+    "خ": "x",
+    "د": "d",
+    "ذ": "z",
+    "ز": "z",
+    "ض": "z",
+    "ظ": "z",
+    "ر": "r",
+    "ش": "S",
+    "غ": "q",
+    "ق": "q",
+    "ف": "f",
+    "ک": "k",
+    "گ": "g",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ی": "I",
+    "ا": None,
+    "و": None,
+    "ع": None,
+    "ء": None,
+}
+_PERSIAN_CHARS = str.maketrans(_PERSIAN_CHARS)
 _PERSIAN_NON_LETTER = re.compile(r"[^ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیء]+")
-_PERSIAN_INITIAL = re.compile(r"^[اع]+ی")
-_PERSIAN_ABU = re.compile(r"^ابو(?=[^وی])")
+_PERSIAN_SILENT_HE = re.compile("ه(?=(?:" + "|".join(COMPOUND_SUFFIXES_PERSIAN) + "))")
+_PERSIAN_INITIAL = re.compile("^[اع]+ی")
 #: Words whose final ی is read "a" (alef maksura).
-MAKSURA_WORDS = frozenset({"عیسی", "موسی", "یحیی", "کبری", "صغری", "هدی", "مولی", "عظمی", "لیلی"})
+MAKSURA_WORDS = frozenset({"عیسی", "موسی", "یحیی", "کبری", "صغری", "هدی", "مولی", "عظمی", "کسری"})
 MAKSURA_ENDINGS = ("مرتضی", "مصطفی", "مجتبی")
 
 _DOUBLE = re.compile(r"(.)\1+")
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 
 
-def _finish(s: str) -> str:
-    s = _DOUBLE.sub(r"\1", s)
-    if s.endswith("h") and len(s) > 1:
-        s = s[:-1]
-    return s
-
-
-@lru_cache(maxsize=1 << 18)
 def latin_skeleton(token: str) -> str:
-    """Skeleton of one normalized Latin word. ``latin_skeleton("hosseini") == "hsInI"``."""
+    """Skeleton of one normalized (lower-case ASCII) Latin word. ``latin_skeleton("hosseini") == "hsInI"``."""
     t = _LATIN_NON_ALPHA.sub("", token)
     if not t:
         return ""
-    if "x" in t:
-        t = t.replace("x", "ks")
-    t = _LATIN_ABU.sub("ab", t)
-    t = _LATIN_ABD.sub("abdl", t)
-    t = _LATIN_ALLAH.sub("lah", t)
-    if len(t) > 1:
+    if "eh" in t:
+        t = _LATIN_SILENT_EH.sub("e", t)
+    initial = "v" if t[0] in "vw" else ""
+    if initial:
+        t = t[1:]
+    elif len(t) > 2:
         t = _LATIN_INITIAL.sub("", t)
-    t = _LATIN_LONG.sub(lambda m: _LATIN_LONG_MAP[m.group(0)], t)
-    return _finish(t.translate(_LATIN_CHARS))
+    t = _LATIN_DIGRAPH.sub(lambda m: _LATIN_DIGRAPH_MAP[m.group(0)], t)
+    final = ""
+    if len(t) > 1:
+        if _LATIN_FINAL_E.search(t):
+            final, t = "h", t[:-1]
+        elif _LATIN_FINAL_A.search(t):
+            final, t = "A", t[:-1]
+    return _DOUBLE.sub(r"\1", initial + t.translate(_LATIN_CHARS) + final)
 
 
-@lru_cache(maxsize=1 << 18)
 def persian_skeleton(token: str) -> str:
     """Skeleton of one normalized Persian word. ``persian_skeleton("حسینی") == "hsInI"``."""
     t = _PERSIAN_NON_LETTER.sub("", token)
     if not t:
         return ""
     if t in MAKSURA_WORDS or t.endswith(MAKSURA_ENDINGS):
-        t = t[:-1]
-    t = _PERSIAN_ABU.sub("اب", t)
-    t = _PERSIAN_INITIAL.sub("", t)
-    return _finish(t.translate(_PERSIAN_CHARS))
+        t = t[:-1] + "ا"
+    if t.startswith("خوا"):
+        t = "خا" + t[3:]
+    if "ه" in t:
+        t = _PERSIAN_SILENT_HE.sub("", t)
+    t = t.rstrip("عء") or t
+    initial = "v" if t[0] == "و" else ""
+    if initial:
+        t = t[1:]
+    elif len(t) > 2:
+        t = _PERSIAN_INITIAL.sub("", t)
+    final = ""
+    if len(t) > 1 and t[-1] == "ا":
+        final, t = "A", t[:-1]
+    return _DOUBLE.sub(r"\1", initial + t.translate(_PERSIAN_CHARS) + final)
+
+
+_skeleton_memo: dict[str, str] = {}
 
 
 def token_skeleton(token: str) -> str:
     """Skeleton of one normalized word in either script (mixed words: Persian part first)."""
-    if _ARABIC_LETTER.search(token):
-        if token.isascii():  # pragma: no cover - cannot happen
-            return latin_skeleton(token)
+    if token.isascii():
+        sk = latin_skeleton(token)
+    elif _ARABIC_LETTER.search(token):
         latin_part = _LATIN_NON_ALPHA.sub("", token)
-        return _finish(persian_skeleton(token) + (latin_skeleton(latin_part) if latin_part else ""))
-    return latin_skeleton(token)
+        sk = persian_skeleton(token) + (latin_skeleton(latin_part) if latin_part else "")
+    else:
+        sk = latin_skeleton(token)
+    if len(_skeleton_memo) >= 1 << 20:
+        _skeleton_memo.clear()
+    _skeleton_memo[token] = sk
+    return sk
 
 
 def join_skeletons(skeletons: Iterable[str]) -> str:
@@ -199,4 +225,3 @@ def rotations(skeletons: Sequence[str]) -> list[str]:
             seen.add(key)
             out.append(key)
     return out or [""]
-

@@ -26,58 +26,75 @@ True
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import NamedTuple
 
-from reckon.text.keys import join_skeletons, rotations, token_skeleton
-from reckon.text.latin import normalize_latin
-from reckon.text.persian import normalize_persian
+from reckon.text.keys import _skeleton_memo, join_skeletons, rotations, token_skeleton
+from reckon.text.latin import _build_table as _latin_table
+from reckon.text.persian import _HAMZA_YEH_AS_YEH, _NEEDS_NFKC
+from reckon.text.persian import _build_table as _persian_table
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
 
 #: Honorifics and titles, as normalized tokens (Persian after letter unification, آ → ا).
 HONORIFICS: frozenset[str] = frozenset(
     {
         # Latin
-        *"seyed seyyed seyyid seyid sayed sayyed sayyid sayid syed seied seiyed seyd sied".split(),
-        *"seyedeh seyyedeh sayedeh sayyedeh seyede seyyede sayyida sayyidah".split(),
-        *"haj hajj haji hajji hadj hadji hajiyeh hajieh hajie hajiye".split(),
-        *"mirza sheikh sheykh shaikh shaykh sheik shiekh mulla molla mullah mollah".split(),
-        *"ayatollah ayatolla ayatullah ayatolah hojatoleslam hojjatoleslam hojatolislam".split(),
-        *"hojjatolislam dr doctor prof professor mr mrs ms miss mme shahid".split(),
-        *"mohandes eng engineer khanom khanum khanoum sardar sartip sarhang ostad".split(),
+        *_words("seyed seyyed seyyid seyid sayed sayyed sayyid sayid syed seied seiyed seyd sied"),
+        *_words("seyedeh seyyedeh sayedeh sayyedeh seyede seyyede sayyida sayyidah"),
+        *_words("haj hajj haji hajji hadj hadji hajiyeh hajieh hajie hajiye"),
+        *_words("mirza sheikh sheykh shaikh shaykh sheik shiekh mulla molla mullah mollah"),
+        *_words("ayatollah ayatolla ayatullah ayatolah hojatoleslam hojjatoleslam hojatolislam"),
+        *_words("hojjatolislam dr doctor prof professor mr mrs ms miss mme shahid"),
+        *_words("mohandes eng engineer khanom khanum khanoum sardar sartip sarhang ostad"),
         # Persian
-        *"سید سیده حاج حاجی حاجیه میرزا شیخ ملا ایتالله ایتاالله حجتالاسلام دکتر مهندس".split(),
-        *"استاد شهید شهیده خانم اقای سردار سرتیپ سرهنگ".split(),
+        *_words("سید سیده حاج حاجی حاجیه میرزا شیخ ملا ایتالله ایتاالله حجتالاسلام دکتر مهندس"),
+        *_words("استاد شهید شهیده خانم اقای سردار سرتیپ سرهنگ"),
     }
 )
 
 #: Tokens joined to the following token.
 PREFIXES: frozenset[str] = frozenset(
     {
-        *"abd abdol abdul abdel abdal abdoll abdul abol abul abu abou aboul abo omm umm".split(),
-        *"عبد ابو ام".split(),
+        *_words("abd abdol abdul abdel abdal abdoll abdul abol abul abu abou aboul abo omm umm"),
+        *_words("عبد ابو ام"),
     }
 )
 #: Particles joined to both neighbours.
 PARTICLES: frozenset[str] = frozenset(
-    {*"ol al ul el od ed ud ad os es us as ot et ut at or er ur ar oz ez uz az on en".split(), "ال"}
+    {*_words("ol al ul el od ed ud ad os es us as ot et ut at or er ur ar oz ez uz az on en"), "ال"}
 )
 #: Tokens joined to the preceding token.
 SUFFIXES: frozenset[str] = frozenset(
     {
-        *"zadeh zade zada zadah zaadeh zadegan pour poor pur nejad nezhad nejhad nijad nezhad".split(),
-        *"ollah olah ullah allah ulla olla ellah llah lah eddin oddin uddin addin aldin oldin".split(),
-        *"زاده زادگان پور نژاد الله اله الدین الدوله الملک السلطنه الاسلام الزمان السادات".split(),
+        *_words(
+            "zadeh zade zada zadah zaadeh zadegan pour poor pur nejad nezhad nejhad nijad nezhad"
+        ),
+        *_words(
+            "ollah olah ullah allah ulla olla ellah llah lah eddin oddin uddin addin aldin oldin"
+        ),
+        *_words("زاده زادگان پور نژاد الله اله الدین الدوله الملک السلطنه الاسلام الزمان السادات"),
     }
 )
-#: Compound given names (first part, second part), as token skeletons.
-COMPOUND_FIRST: frozenset[str] = frozenset({"mhmd", "lI", "mIr", "qlm", "hsIn", "hsn"})
-COMPOUND_SECOND: frozenset[str] = frozenset(
-    {
-        *"rz lI hsIn hsn mhdI jUd bqr tqI sdq kzm kbr sqr krIm mIn rhIm brhIm smIl".split(),
-        *"hdI jfr qsm rsUl nqI SrIf hmd mhmd mhmUd sIn kbr".split(),
-    }
+#: Tokens joined to the following token, or to the preceding one when last (Pour Ostad,
+#: Nouri Pour).
+BIDIRECTIONAL: frozenset[str] = frozenset(_words("pour poor pur پور"))
+
+#: Compound given names: a first part followed by a second part is one given name
+#: (محمد رضا = محمدرضا = Mohammad-Reza). Compared by skeleton, so every spelling counts.
+COMPOUND_FIRST_WORDS = _words("mohammad ali amir gholam hossein hassan")
+COMPOUND_SECOND_WORDS = _words(
+    "reza ali hossein hassan mehdi javad bagher taghi sadegh kazem akbar asghar karim amin "
+    "rahim ebrahim esmail hadi jafar ghasem rasoul naghi sharif ahmad mohammad mahmoud hossein "
+    "sina saleh hamid majid yousef taher"
 )
+COMPOUND_FIRST: frozenset[str] = frozenset(token_skeleton(w) for w in COMPOUND_FIRST_WORDS)
+COMPOUND_SECOND: frozenset[str] = frozenset(token_skeleton(w) for w in COMPOUND_SECOND_WORDS)
 
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
@@ -124,29 +141,64 @@ class NormalizedName:
     keys: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Parsed:
+class _Parsed(NamedTuple):
     tokens: tuple[str, ...]
     skeletons: tuple[str, ...]
     honorifics: tuple[str, ...]
 
 
+_EMPTY = _Parsed((), (), ())
+_NAME_TABLE = {**_persian_table(), **_latin_table()}
+_ASCII_TABLE = {k: v for k, v in _NAME_TABLE.items() if k < 128}
+_ASCII_NEEDS_TABLE = re.compile(r"[^a-z ,]")
+
+
+def _char_class(codepoints: list[int]) -> str:
+    ranges: list[list[int]] = []
+    for cp in sorted(codepoints):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+
+
+_NEEDS_TABLE = re.compile("[A-Z" + _char_class([k for k in _NAME_TABLE if k >= 128]) + "]")
+_AFFIXES = PREFIXES | PARTICLES | SUFFIXES | BIDIRECTIONAL
+_MEMO_LIMIT = 1 << 20
+_PARSE_MEMO: dict[str, _Parsed] = {}
+_KEY_MEMO: dict[str, str] = {}
+
+
 def _clean(name: str) -> str:
-    if not name.isascii():
-        name = normalize_persian(name)
-    s = normalize_latin(name)
+    """Letters unified and folded, punctuation made spaces, "SURNAME, Given" reordered."""
+    if name.isascii():
+        s = name.lower()
+        if _ASCII_NEEDS_TABLE.search(s):
+            s = s.translate(_ASCII_TABLE)
+    else:
+        if _NEEDS_NFKC.search(name):
+            name = unicodedata.normalize("NFKC", name)
+        if "ئ" in name:
+            name = _HAMZA_YEH_AS_YEH.sub("ی", name).replace("ئ", "")
+        s = name.translate(_NAME_TABLE).lower() if _NEEDS_TABLE.search(name) else name
     if "," in s:
         head, _, tail = s.partition(",")
         tail = tail.replace(",", " ").strip()
         head = head.strip()
-        s = f"{tail} {head}".strip() if tail and head else (tail or head)
+        s = f"{tail} {head}" if tail and head else (tail or head)
     return s
 
 
 def _join_affixes(tokens: list[str]) -> list[str]:
     out: list[str] = []
     glue_next = False
-    for tok in tokens:
+    last = len(tokens) - 1
+    for i, tok in enumerate(tokens):
+        if tok in BIDIRECTIONAL and i < last and not glue_next:
+            out.append(tok)  # "Pour Ostad": a prefix of the next token
+            glue_next = True
+            continue
         if glue_next and out:
             out[-1] += tok
             glue_next = tok in PREFIXES or tok in PARTICLES
@@ -160,41 +212,79 @@ def _join_affixes(tokens: list[str]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1 << 17)
 def _parse(name: str) -> _Parsed:
-    s = _clean(name)
-    tokens = [t for t in s.split() if not _NON_WORD.match(t)]
-    if len(tokens) > 1:
-        tokens = _join_affixes(tokens)
-        kept = [t for t in tokens if t not in HONORIFICS]
-        if kept and len(kept) < len(tokens):
-            honorifics = tuple(t for t in tokens if t in HONORIFICS)
-            tokens = kept
-        else:
-            honorifics = ()
-    else:
-        honorifics = ()
-    skeletons = [token_skeleton(t) for t in tokens]
-    if len(tokens) > 1:
+    """Tokens, their skeletons and the honorifics of a name (memoized)."""
+    parsed = _PARSE_MEMO.get(name)
+    if parsed is None:
+        parsed = _parse_new(name)
+    return parsed
+
+
+def _parse_new(name: str) -> _Parsed:
+    tokens = _clean(name).split()
+    honorifics: tuple[str, ...] = ()
+    n = len(tokens)
+    if n > 1:
+        if not _AFFIXES.isdisjoint(tokens):
+            tokens = _join_affixes(tokens)
+        if not HONORIFICS.isdisjoint(tokens):
+            kept = [t for t in tokens if t not in HONORIFICS]
+            if kept:
+                honorifics = tuple(t for t in tokens if t in HONORIFICS)
+                tokens = kept
+        n = len(tokens)
+    get = _skeleton_memo.get
+    skeletons = [get(t) or token_skeleton(t) for t in tokens]
+    if n > 1:
         i = 0
-        while i < len(tokens) - 1:
+        while i < n - 1:
             if skeletons[i] in COMPOUND_FIRST and skeletons[i + 1] in COMPOUND_SECOND:
                 tokens[i : i + 2] = [tokens[i] + tokens[i + 1]]
                 skeletons[i : i + 2] = [join_skeletons(skeletons[i : i + 2])]
+                n -= 1
             i += 1
-    return _Parsed(tuple(tokens), tuple(skeletons), honorifics)
+    parsed = _Parsed(tuple(tokens), tuple(skeletons), honorifics)
+    if len(_PARSE_MEMO) >= _MEMO_LIMIT:
+        _PARSE_MEMO.clear()
+    _PARSE_MEMO[name] = parsed
+    return parsed
 
 
-@lru_cache(maxsize=1 << 17)
+def _key_of(name: str) -> str:
+    parsed = _PARSE_MEMO.get(name) or _parse_new(name)
+    skeletons = parsed.skeletons
+    if len(skeletons) == 2:
+        a, b = skeletons
+        key = a + b[1:] if a and b and a[-1] == b[0] else a + b
+    else:
+        key = ""
+        for sk in skeletons:
+            if key and sk and key[-1] == sk[0]:
+                sk = sk[1:]
+            key += sk
+    if len(_KEY_MEMO) >= _MEMO_LIMIT:
+        _KEY_MEMO.clear()
+    _KEY_MEMO[name] = key
+    return key
+
+
+def clear_caches() -> None:
+    """Forget memoized parses and keys (for benchmarks and tests)."""
+    _PARSE_MEMO.clear()
+    _KEY_MEMO.clear()
+    _skeleton_memo.clear()
+
+
 def name_key(name: str | None) -> str:
     """The cross-script phonetic key of a full name ("" for an empty name).
 
     >>> name_key("Hamid Nouri"), name_key("حمید نوری"), name_key("NOURI, Hamid")
-    ('hmIdnUrI', 'hmIdnUrI', 'hmIdnUrI')
+    ('hmIdnrI', 'hmIdnrI', 'hmIdnrI')
     """
     if not name:
         return ""
-    return join_skeletons(_parse(name).skeletons)
+    key = _KEY_MEMO.get(name)
+    return key if key is not None else _key_of(name)
 
 
 def name_keys(name: str | None) -> list[str]:
@@ -203,7 +293,7 @@ def name_keys(name: str | None) -> list[str]:
     The first element is :func:`name_key`. Spacing inside compounds never changes a key.
 
     >>> name_keys("Hamid Nouri")
-    ['hmIdnUrI', 'nUrIhmId']
+    ['hmIdnrI', 'nrIhmId']
     """
     if not name:
         return [""]
@@ -211,8 +301,17 @@ def name_keys(name: str | None) -> list[str]:
 
 
 def name_keys_batch(names: Sequence[str | None]) -> list[str]:
-    """:func:`name_key` of each name (repeated names are computed once)."""
-    return [name_key(n) for n in names]
+    """:func:`name_key` of each name (memoized, so repeated names cost a dictionary lookup)."""
+    get = _KEY_MEMO.get
+    out = []
+    append = out.append
+    for n in names:
+        if not n:
+            append("")
+            continue
+        key = get(n)
+        append(key if key is not None else _key_of(n))
+    return out
 
 
 def normalize_name(name: str | None) -> NormalizedName:
@@ -221,7 +320,7 @@ def normalize_name(name: str | None) -> NormalizedName:
         name = ""
     if not isinstance(name, str):
         raise TypeError(f"name must be str or None, not {type(name).__name__}")
-    parsed = _parse(name) if name else _Parsed((), (), ())
+    parsed = _parse(name) if name else _EMPTY
     if not parsed.tokens:
         return NormalizedName(name, "empty", "", (), parsed.honorifics, "", ("",))
     return NormalizedName(

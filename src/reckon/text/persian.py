@@ -6,7 +6,9 @@ The rules, applied in this order (the original string is never modified; callers
 input                                 becomes
 ====================================  ==========================================
 presentation forms (ﻣ ﺤ ﷲ …)          their plain letters (Unicode NFKC)
-ي ى ې ێ ئ  (Arabic/Pashto yeh)         ی
+ي ى ې ێ  (Arabic/Pashto yeh)           ی
+ئ before ی or at the end of a word     ی  (رضائی → رضایی)
+ئ elsewhere (a glottal stop)           removed (فائزی → فازی, طائب → طاب, مسئول → مسول)
 ك ڪ ګ                                  ک  (ګ → گ)
 ة  ۀ  ە                                 ه
 أ إ ٱ آ ٲ ٳ                            ا
@@ -42,7 +44,6 @@ LETTER_MAP: dict[str, str] = {
     "ې": "ی",  # U+06D0 Pashto yeh
     "ێ": "ی",  # U+06CE Kurdish yeh
     "ۍ": "ی",  # U+06CD
-    "ئ": "ی",  # U+0626 yeh with hamza
     "ك": "ک",  # U+0643 Arabic kaf
     "ڪ": "ک",  # U+06AA swash kaf
     "ګ": "گ",  # U+06AB Pashto gaf
@@ -106,6 +107,7 @@ def _build_table() -> dict[int, str | None]:
 
 
 _TABLE = _build_table()
+_HAMZA_YEH_AS_YEH = re.compile(r"ئ(?=[یيىې]|[^\w]|$)|ئ(?=[\d_])")
 _SPACES = re.compile(r" {2,}")
 _NEEDS_NFKC = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefe]")
 
@@ -117,8 +119,7 @@ def normalize_persian(text: str) -> str:
     """
     if _NEEDS_NFKC.search(text):
         text = unicodedata.normalize("NFKC", text)
+    if "ئ" in text:
+        text = _HAMZA_YEH_AS_YEH.sub("ی", text).replace("ئ", "")
     text = text.translate(_TABLE)
-    # NFKC can recompose hamza/madda forms; translate once more for safety.
-    if _NEEDS_NFKC.search(text):  # pragma: no cover - defensive
-        text = text.translate(_TABLE)
     return _SPACES.sub(" ", text).strip()
