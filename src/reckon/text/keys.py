@@ -5,52 +5,55 @@ it; spellings of the same name share a skeleton. The key of a full name
 (:func:`reckon.text.name_key`) is the concatenation of its token skeletons, so spacing, hyphens
 and ZWNJ inside compounds do not matter.
 
-Persian script does not write short vowels, and و is read v, u or o; Latin spellings write
-vowels but disagree about them (Hossein/Hussein, Roshan/Rowshan, Mahmoud/Mahmud). The skeleton
-therefore keeps consonants, ی/i (which separates Hosseini from Hassani), consonantal و/v, and
-the sound at the end of a word (Hamid/Hamideh, Mobin/Mobina), and drops the other vowels.
+Persian script does not write short vowels, and و is read v, u or o (وحید Vahid, نوری Nouri,
+روشن Roshan, پرورش Parvaresh); Latin spellings write vowels but disagree about them
+(Hossein/Hussein, Mahmud/Mahmoud, Khosro/Khosrow). A key must be *equal* for every spelling, so
+the skeleton keeps what all spellings agree on: consonants, ی/i (which separates Hosseini from
+Hassani), a word-initial و/v, the sound at the end of a word (Hamid/Hamideh, Mobin/Mobina), and
+drops the rest. The price: names that differ only in و/u or a short vowel share a key
+(محمد/محمود, Mohammad/Mahmoud); :func:`reckon.text.name_similarity` tells them apart.
 
 Rule table (tuned on the dev split of benchmarks/data/name_pairs.csv):
 
-=============================  ==========================================  =========
-Persian                        Latin                                       symbol
-=============================  ==========================================  =========
-ا آ ع ء, short vowels          a e o u ou oo, apostrophes ' ’ ʿ ʾ          (dropped)
-و as a vowel (before a         ou oo u o, w after a vowel before a          (dropped)
-consonant: نوری, روشن)         consonant or at the end (Khosrow, Nowruz)
-و as a consonant (first        v w                                         v
-letter, before ا/ی/و, after
-a medial ا: وحید جواد داوود)
-ی                              i y ee (ei ey ai ay ie → one)               I
-ب پ ت ط                        b p t                                       b p t
-ث س ص                          s                                           s
-ذ ز ض ظ                        z                                           z
-ج ژ                            j zh dj (Pejman = Pezhman)                   j
-ح ه                            h                                           h
-خ                              kh                                          x
-ق غ                            q gh                                        q
-ش چ                            sh ch tch                                   S C
-ک گ                            k c ck, g                                   k g
-final ا, final ی read "a"      final a                                     A
-final ه or ح                   final e (after a consonant), final h        E
-                               (Fatemeh, Fateme, Saleh, Shah, -ollah)
-=============================  ==========================================  =========
+==============================  =========================================  ======
+Persian                         Latin                                      symbol
+==============================  =========================================  ======
+ا آ ع ء, short vowels           a e o u, ou oo ow, apostrophes ' ’ ʿ ʾ     (none)
+و (not first letter)            v w (not first letter)                     (none)
+و as first letter               v w as first letter                        v
+ی                               i y ee (ei ey ai ay ie → one)              I
+ب پ ت ط                         b p t                                      b p t
+ث س ص                           s, c before e/i/y                          s
+ذ ز ض ظ                         z                                          z
+ج ژ                             j zh dj (Pejman = Pezhman)                 j
+ح ه                             h                                          h
+خ                               kh                                         x
+ق غ                             q gh                                       q
+ش چ                             sh, ch tch                                 S, C
+ک گ                             k c ck, g                                  k, g
+ا at the end of a word          a at the end of a word                     A
+ه at the end of a word          e at the end after a consonant (Fateme)    h
+==============================  =========================================  ======
 
 Word rules:
 
+* a first ای / عی, and a first Latin i or vowel + i/y, is dropped (ایرج/Iraj, ایوب/Ayoub,
+  عیسی/Eisa, Ibrahim = Ebrahim);
 * ی at the end of مرتضی مصطفی مجتبی عیسی موسی یحیی کبری صغری هدی مولی عظمی کسری is read "a";
 * خوا at the start of a word is read "kha" (خوانساری/Khansari, خواجه/Khajeh);
 * a silent ه before a compound suffix is dropped (شنبه‌زاده/Shanbezadeh, نقره‌کار/Noghrekar),
-  and so is Latin h in "eh" before one (Shanbehzadeh);
+  and so is the h of Latin "eh" before one (Shanbehzadeh);
 * a final ع is dropped before the final-vowel rule (شجاع/Shoja);
-* repeated symbols collapse (Mohammad → mhmd, Davood → dvd).
+* the ل of الدین is not pronounced: ضیاءالدین = Ziaeddin = Zia-ol-din;
+* repeated symbols collapse, also across the tokens of a name (Mohammad → mhmd, Davood → d,
+  شاه حسینی = Shahhosseini).
 
 >>> [latin_skeleton(t) for t in ("nouri", "noury", "nuri", "noori")]
 ['nrI', 'nrI', 'nrI', 'nrI']
 >>> persian_skeleton("نوری"), persian_skeleton("حسینی"), latin_skeleton("hassani")
 ('nrI', 'hsInI', 'hsnI')
 >>> persian_skeleton("فاطمه"), latin_skeleton("fateme"), latin_skeleton("fatemeh")
-('ftmE', 'ftmE', 'ftmE')
+('ftmh', 'ftmh', 'ftmh')
 """
 
 from __future__ import annotations
@@ -66,6 +69,8 @@ COMPOUND_SUFFIXES_LATIN = ("zade", "zada", "pour", "poor", "pur", "nejad", "nezh
 
 _LATIN_NON_ALPHA = re.compile(r"[^a-z]+")
 _LATIN_SILENT_EH = re.compile(r"eh(?=(?:" + "|".join(COMPOUND_SUFFIXES_LATIN) + "))")
+_LATIN_SOFT_C = re.compile(r"c(?=[eiy])")
+_LATIN_OLDIN = re.compile(r"(?<=[a-z])[aeiou]?ldin")
 _LATIN_DIGRAPH = re.compile(r"tch|dj|kh|gh|sh|ch|zh|ck|ee|x")
 _LATIN_DIGRAPH_MAP = {
     "tch": "C",
@@ -153,6 +158,10 @@ def latin_skeleton(token: str) -> str:
         return ""
     if "eh" in t:
         t = _LATIN_SILENT_EH.sub("e", t)
+    if "c" in t:
+        t = _LATIN_SOFT_C.sub("s", t)
+    if "ldin" in t:
+        t = _LATIN_OLDIN.sub("din", t)
     initial = "v" if t[0] in "vw" else ""
     if initial:
         t = t[1:]
@@ -177,6 +186,8 @@ def persian_skeleton(token: str) -> str:
         t = t[:-1] + "ا"
     if t.startswith("خوا"):
         t = "خا" + t[3:]
+    if "الدین" in t:
+        t = t.replace("الدین", "ادین")
     if "ه" in t:
         t = _PERSIAN_SILENT_HE.sub("", t)
     t = t.rstrip("عء") or t
@@ -200,7 +211,9 @@ def token_skeleton(token: str) -> str:
         sk = latin_skeleton(token)
     elif _ARABIC_LETTER.search(token):
         latin_part = _LATIN_NON_ALPHA.sub("", token)
-        sk = persian_skeleton(token) + (latin_skeleton(latin_part) if latin_part else "")
+        sk = join_skeletons(
+            (persian_skeleton(token), latin_skeleton(latin_part) if latin_part else "")
+        )
     else:
         sk = latin_skeleton(token)
     if len(_skeleton_memo) >= 1 << 20:

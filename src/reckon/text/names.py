@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -160,10 +161,19 @@ def _char_class(codepoints: list[int]) -> str:
             ranges[-1][1] = cp
         else:
             ranges.append([cp, cp])
-    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return "".join(
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges
+    )
 
 
-_NEEDS_TABLE = re.compile("[A-Z" + _char_class([k for k in _NAME_TABLE if k >= 128]) + "]")
+_TABLE_CHARS = re.compile("[" + _char_class(list(_NAME_TABLE)) + "]")
+_TABLE_STR = {chr(k): (v or "") for k, v in _NAME_TABLE.items()}
+
+
+def _table_sub(match: re.Match[str]) -> str:
+    return _TABLE_STR[match.group()]
+
+
 _AFFIXES = PREFIXES | PARTICLES | SUFFIXES | BIDIRECTIONAL
 _MEMO_LIMIT = 1 << 20
 _PARSE_MEMO: dict[str, _Parsed] = {}
@@ -181,7 +191,7 @@ def _clean(name: str) -> str:
             name = unicodedata.normalize("NFKC", name)
         if "ئ" in name:
             name = _HAMZA_YEH_AS_YEH.sub("ی", name).replace("ئ", "")
-        s = name.translate(_NAME_TABLE).lower() if _NEEDS_TABLE.search(name) else name
+        s = _TABLE_CHARS.sub(_table_sub, name).lower()
     if "," in s:
         head, _, tail = s.partition(",")
         tail = tail.replace(",", " ").strip()
@@ -300,18 +310,67 @@ def name_keys(name: str | None) -> list[str]:
     return rotations(_parse(name).skeletons)
 
 
+def _key_from_tokens(tokens: list[str]) -> str:
+    """The key of already-cleaned tokens (the hot path of :func:`name_keys_batch`)."""
+    n = len(tokens)
+    if n > 1:
+        if not _AFFIXES.isdisjoint(tokens):
+            tokens = _join_affixes(tokens)
+        if not HONORIFICS.isdisjoint(tokens):
+            kept = [t for t in tokens if t not in HONORIFICS]
+            if kept:
+                tokens = kept
+    get = _skeleton_memo.get
+    key = ""
+    previous = ""
+    for t in tokens:
+        sk = get(t)
+        if sk is None:
+            sk = token_skeleton(t)
+        # a compound given name (Mohammad Reza): its second part cannot start another compound
+        previous = "" if previous in COMPOUND_FIRST and sk in COMPOUND_SECOND else sk
+        if key and sk and key[-1] == sk[0]:
+            sk = sk[1:]
+        key += sk
+    return key
+
+
+_SEPARATOR = "\x00"
+_SPECIAL = re.compile("[\x00,ئ\ufb50-\ufdff\ufe70-\ufefe]")
+
+
 def name_keys_batch(names: Sequence[str | None]) -> list[str]:
-    """:func:`name_key` of each name (memoized, so repeated names cost a dictionary lookup)."""
+    """:func:`name_key` of each name.
+
+    Keys are memoized, so repeated names cost a dictionary lookup; new names are cleaned in
+    one pass over their concatenation.
+    """
     get = _KEY_MEMO.get
-    out = []
-    append = out.append
-    for n in names:
-        if not n:
-            append("")
-            continue
-        key = get(n)
-        append(key if key is not None else _key_of(n))
-    return out
+    out = list(map(get, names))
+    todo = list(dict.fromkeys(n for n, k in zip(names, out, strict=True) if k is None and n))
+    if not todo:
+        return ["" if k is None else k for k in out] if None in out else out
+    new: dict[str, str] = {}
+    simple = []
+    for n in todo:
+        if _SPECIAL.search(n):  # commas, presentation forms, ئ: the careful path
+            new[n] = _key_from_tokens(_clean(n).split())
+        else:
+            simple.append(n)
+    cleaned = _TABLE_CHARS.sub(_table_sub, _SEPARATOR.join(simple)).lower() if simple else ""
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of short-lived lists: the cycle collector only slows this down
+    try:
+        for name, s in zip(simple, cleaned.split(_SEPARATOR) if simple else (), strict=True):
+            new[name] = _key_from_tokens(s.split())
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    if len(_KEY_MEMO) + len(new) >= _MEMO_LIMIT:
+        _KEY_MEMO.clear()
+    _KEY_MEMO.update(new)
+    new_get = new.get
+    return [k if k is not None else new_get(n, "") for n, k in zip(names, out, strict=True)]
 
 
 def normalize_name(name: str | None) -> NormalizedName:
@@ -320,12 +379,13 @@ def normalize_name(name: str | None) -> NormalizedName:
         name = ""
     if not isinstance(name, str):
         raise TypeError(f"name must be str or None, not {type(name).__name__}")
-    parsed = _parse(name) if name else _EMPTY
+    script = detect_script(name)
+    parsed = _parse(name) if script != "empty" else _EMPTY
     if not parsed.tokens:
-        return NormalizedName(name, "empty", "", (), parsed.honorifics, "", ("",))
+        return NormalizedName(name, "empty", "", (), (), "", ("",))
     return NormalizedName(
         original=name,
-        script=detect_script(name),
+        script=script,
         normalized=" ".join(parsed.tokens),
         tokens=parsed.tokens,
         honorifics=parsed.honorifics,
