@@ -36,7 +36,15 @@ SCENARIOS = {
         "capture": [[0.20, 0.60], [0.30, 0.70], [0.25, 0.80], [0.35, 0.65], [0.20, 0.70]],
     },
 }
-CHAIN = {"K": 10, "a": 0.25, "b": 0.25, "warmup": 500, "burnin": 2000, "samples": 500, "thinning": 10}
+CHAIN = {
+    "K": 10,
+    "a": 0.25,
+    "b": 0.25,
+    "warmup": 500,
+    "burnin": 2000,
+    "samples": 500,
+    "thinning": 10,
+}
 
 
 def coverage_study(

@@ -217,30 +217,17 @@ def _allocate(patterns, on_start, on_lists, counts, log_pi, log_lam, log_1mlam, 
 
 
 @njit(cache=True, nogil=True)
-def _sweep(
-    patterns,
-    on_start,
-    on_lists,
-    counts,
-    n_observed,
-    a,
-    b,
-    update_alpha,
-    state_alpha,
-    log_pi,
-    log_lam,
-    log_1mlam,
-    n0_k,
-    alloc,
-    on_count,
-    scratch,
-    counters,
-):
-    """One Gibbs sweep (steps 1–7); updates the state in place and returns n0.
+def _sweep(data, state, work, a, b, update_alpha):
+    """One Gibbs sweep (steps 1–7); updates ``state`` in place and returns n0.
 
-    ``state_alpha`` is a one-element array holding alpha; ``on_count`` (J, K) and ``scratch``
-    (6, K) are work space. ``counters[0]`` counts sweeps in which n0 hit the redraw limit.
+    ``data`` = (patterns, on_start, on_lists, counts, n_observed); ``state`` = (alpha as a
+    one-element array, log pi, log lambda, log(1 - lambda), n0_k, class counts c_mk);
+    ``work`` = (on_count (J, K), scratch (6, K), counters), where ``counters[0]`` counts sweeps in
+    which n0 hit the redraw limit.
     """
+    patterns, on_start, on_lists, counts, n_observed = data
+    state_alpha, log_pi, log_lam, log_1mlam, n0_k, alloc = state
+    on_count, scratch, counters = work
     n_patterns, n_lists = patterns.shape
     n_classes = log_pi.shape[0]
     weights = scratch[1]
@@ -395,9 +382,11 @@ def run_chain(patterns, counts, n_classes, a, b, warmup, burnin, samples, thinni
                 i += 1
     counters = np.zeros(1, dtype=np.int64)
 
+    data = (patterns, on_start, on_lists, counts, n_observed)
+    state = (state_alpha, log_pi, log_lam, log_1mlam, n0_k, alloc)
+    work = (on_count, scratch, counters)
     for _ in range(warmup):
-        _sweep(patterns, on_start, on_lists, counts, n_observed, a, b, False, state_alpha, log_pi, log_lam,
-               log_1mlam, n0_k, alloc, on_count, scratch, counters)  # fmt: skip
+        _sweep(data, state, work, a, b, False)
 
     # relabel classes by decreasing pi
     order = np.argsort(-log_pi, kind="mergesort")
@@ -408,8 +397,7 @@ def run_chain(patterns, counts, n_classes, a, b, warmup, burnin, samples, thinni
         log_1mlam[j, :] = log_1mlam[j, order]
 
     for _ in range(burnin):
-        _sweep(patterns, on_start, on_lists, counts, n_observed, a, b, True, state_alpha, log_pi, log_lam,
-               log_1mlam, n0_k, alloc, on_count, scratch, counters)  # fmt: skip
+        _sweep(data, state, work, a, b, True)
 
     n_draws = np.empty(samples, dtype=np.int64)
     alpha_draws = np.empty(samples)
@@ -417,8 +405,7 @@ def run_chain(patterns, counts, n_classes, a, b, warmup, burnin, samples, thinni
     for s in range(samples):
         n0 = 0
         for _ in range(thinning):
-            n0 = _sweep(patterns, on_start, on_lists, counts, n_observed, a, b, True, state_alpha, log_pi, log_lam,
-                        log_1mlam, n0_k, alloc, on_count, scratch, counters)  # fmt: skip
+            n0 = _sweep(data, state, work, a, b, True)
         n_draws[s] = n_observed + n0
         alpha_draws[s] = state_alpha[0]
         used = 0

@@ -7,6 +7,11 @@ captures both heterogeneous catchability and the dependence between lists it cre
 of N = n + n0 (documented plus undocumented) comes from a Gibbs sampler run in compiled code
 (:mod:`reckon.estimate._lcmcr_kernel`).
 
+Several chains run in parallel threads (the compiled sampler releases the GIL, and each chain
+seeds its own generator, so the draws depend on the seed only). Their draws are pooled for the
+estimate and compared for the diagnostics (:mod:`reckon.estimate.diagnostics`): rank-normalised
+split-R-hat, effective sample size, and whether any chain's median strays from the others.
+
 Reference: D. Manrique-Vallier (2016), "Bayesian population size estimation using Dirichlet process
 mixtures", *Biometrics* 72(4):1246–1254, doi:10.1111/biom.12502.
 """
