@@ -78,6 +78,7 @@ def _register() -> None:
     from reckon.cli import estimate as _estimate  # noqa: F401
     from reckon.cli import evidence as _evidence  # noqa: F401
     from reckon.cli import keys as _keys  # noqa: F401
+    from reckon.cli import link as _link  # noqa: F401
     from reckon.cli import synth as _synth  # noqa: F401
     from reckon.cli import users as _users  # noqa: F401
     # (helpers: add your `from reckon.cli import <module>` line above this comment)

@@ -9,6 +9,14 @@ Services (each takes the Project and the acting `reckon.access.Actor`):
 * :func:`export_case`, :func:`verify_case_bag` — BagIt case files.
 """
 
+from reckon.evidence.checks import (
+    EvidenceCheckResult,
+    ItemCheck,
+    check_item,
+    needs_key,
+    plaintext_check,
+    verify_evidence,
+)
 from reckon.evidence.crypto import (
     Argon2Params,
     Keyring,
@@ -26,18 +34,17 @@ from reckon.evidence.fields import SealResult, reveal_fields, seal_fields
 from reckon.evidence.filestore import FileStore, StoredFile, sha256_file
 from reckon.evidence.locker import (
     AddResult,
-    EvidenceCheckResult,
+    add_evidence,
+    link_evidence,
+    parse_link,
+    transfer_evidence,
+)
+from reckon.evidence.viewing import (
     EvidenceDetail,
     EvidenceSummary,
-    add_evidence,
     get_evidence,
-    link_evidence,
     list_evidence,
-    parse_link,
-    plaintext_check,
     show_evidence,
-    transfer_evidence,
-    verify_evidence,
 )
 
 __all__ = [
@@ -51,12 +58,14 @@ __all__ = [
     "EvidenceDetail",
     "EvidenceSummary",
     "FileStore",
+    "ItemCheck",
     "KeySource",
     "KeyStatus",
     "Keyring",
     "SealResult",
     "StoredFile",
     "add_evidence",
+    "check_item",
     "export_case",
     "generate_key_file",
     "get_evidence",
@@ -64,6 +73,7 @@ __all__ = [
     "key_status",
     "link_evidence",
     "list_evidence",
+    "needs_key",
     "parse_link",
     "plaintext_check",
     "reveal_fields",
