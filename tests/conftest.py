@@ -15,6 +15,14 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 POSTGRES_URL = os.environ.get("RECKON_TEST_POSTGRES_URL")
 
 
+@pytest.fixture(autouse=True)
+def installation_home(tmp_path_factory, monkeypatch):
+    """Each test gets its own installation directory (signing key), never the user's."""
+    home = tmp_path_factory.mktemp("reckon-home")
+    monkeypatch.setenv("RECKON_HOME", str(home))
+    return home
+
+
 def _postgres_database():
     """Create a fresh database on the test server; yield its URL; drop it afterwards."""
     admin = create_engine(

@@ -10,8 +10,10 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 
+from reckon import audit
+from reckon.access import CLEARANCE, Actor, require_clearance, require_role
 from reckon.errors import NotFoundError
-from reckon.model import ImportBatch, Record, Source
+from reckon.model import ImportBatch, Record, Role, Sensitivity, Source
 from reckon.store.project import Project
 from reckon.text import name_key, normalize_name
 
@@ -66,16 +68,26 @@ def _search_clause(text: str):
     return and_(*clauses)
 
 
+def _visible_levels(actor: Actor) -> list[str]:
+    return [level.value for level, role in CLEARANCE.items() if actor.has_role(role)]
+
+
 def find_records(
     project: Project,
+    actor: Actor,
     *,
     source: str | None = None,
     search: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Record], int]:
-    """Records, optionally of one source and matching a name in any script; and the total."""
-    query = select(Record).join(Source)
+    """Records the actor may see, optionally of one source and matching a name; and the total.
+
+    Restricted records are left out for roles without clearance (searching them would leak
+    that a restricted name exists).
+    """
+    require_role(actor, Role.VIEWER, "list records")
+    query = select(Record).join(Source).where(Record.sensitivity.in_(_visible_levels(actor)))
     if source:
         query = query.where(Source.name == source)
     if search and search.strip():
@@ -90,11 +102,21 @@ def find_records(
         return list(rows), total or 0
 
 
-def get_record(project: Project, record_id: int) -> Record:
-    """One record with its source and batch loaded."""
-    with project.session() as session:
+def get_record(project: Project, actor: Actor, record_id: int) -> Record:
+    """One record with its source and batch loaded; reading a restricted one is audited."""
+    with project.transaction() as session:
         record = session.get(Record, record_id)
         if record is None:
             raise NotFoundError(f"no record with id {record_id}")
+        require_clearance(actor, record.sensitivity, f"record {record_id}")
         _ = record.source.name, record.batch.file_name
+        if record.sensitivity == Sensitivity.RESTRICTED.value:
+            audit.append(
+                session,
+                actor=actor.username,
+                action="record.read",
+                object_type="record",
+                object_id=record_id,
+                change={"sensitivity": record.sensitivity},
+            )
         return record

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reckon.cli.app import _register, app, main
-from reckon.errors import EstimationError, ReckonError
+from reckon.errors import ProjectError, ReckonError
 
 _register()
 runner = CliRunner()
@@ -125,10 +125,11 @@ def test_user_errors_are_reckon_errors(args):
     assert isinstance(result.exception, ReckonError)
 
 
-def test_project_input_not_available_yet():
+def test_project_input_needs_a_project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     result = invoke("--method", "chao")
-    assert isinstance(result.exception, EstimationError)
-    assert "--histories" in str(result.exception)
+    assert isinstance(result.exception, ProjectError)
+    assert "reckon init" in str(result.exception)
 
 
 @pytest.mark.parametrize(

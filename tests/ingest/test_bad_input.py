@@ -104,7 +104,9 @@ def test_strict_aborts_on_any_bad_row(project_with_one_list, tmp_path):
     rows = [list(r) for r in ROWS]
     rows[1][4] = "1367/13/01"
     path = write_delimited(tmp_path / "strict.csv", HEADERS, rows)
-    error = _unchanged(project_with_one_list, path, "nothing imported", ValidationError, strict=True)
+    error = _unchanged(
+        project_with_one_list, path, "nothing imported", ValidationError, strict=True
+    )
     assert error.problems[0].row == 2
 
 

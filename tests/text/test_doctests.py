@@ -12,6 +12,7 @@ MODULES = [
     "latin",
     "keys",
     "names",
+    "parsing",
     "phonetic",
     "similarity",
     "calendars",

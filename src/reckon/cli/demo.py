@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from reckon.access import resolve_actor
 from reckon.cli.app import app
 from reckon.cli.context import console
 from reckon.errors import ProjectError
@@ -51,7 +52,7 @@ def demo(
     console.print(table)
     console.rule("2. Search across scripts")
     for query in ("Karimi", "قاسمی", "Ghasemi"):
-        rows, total = find_records(project, search=query)
+        rows, total = find_records(project, resolve_actor(project), search=query)
         names = ", ".join(f"{r.display_name} [{r.source.name}]" for r in rows)
         console.print(f"{query!r}: {total} record(s): {names}")
     project.close()

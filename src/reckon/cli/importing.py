@@ -8,10 +8,11 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from reckon.access import require_role, resolve_actor
 from reckon.cli.app import app, err_console
 from reckon.cli.context import console, current_project
 from reckon.ingest import SourceInfo, import_file
-from reckon.model import Sensitivity
+from reckon.model import Role, Sensitivity
 
 SHOWN_PROBLEMS = 20
 EXIT_ROWS_REJECTED = 3  # the good rows imported, some rows did not
@@ -44,6 +45,8 @@ def import_(
     written to a CSV report), 1 when nothing was imported.
     """
     project = current_project()
+    actor = resolve_actor(project)
+    require_role(actor, Role.DOCUMENTER, "import lists")
     info = SourceInfo(description=description, collector=collector, sensitivity=sensitivity.value)
     with Progress(
         TextColumn("Importing {task.description}"),
@@ -65,6 +68,7 @@ def import_(
             sheet=sheet,
             strict=strict,
             source_info=info,
+            actor=actor.username,
             progress=lambda rows, done: bar.update(task, completed=done),
         )
     if result.already_imported:

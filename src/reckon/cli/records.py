@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from reckon.access import resolve_actor
 from reckon.cli.app import app
 from reckon.cli.context import console, current_project
 from reckon.registry import find_records, get_record
@@ -21,7 +22,9 @@ def records(
 ) -> None:
     """List records, optionally of one source or matching a name."""
     project = current_project()
-    rows, total = find_records(project, source=source, search=search, limit=limit, offset=offset)
+    rows, total = find_records(
+        project, resolve_actor(project), source=source, search=search, limit=limit, offset=offset
+    )
     table = Table("id", "source", "row", "name as written", "father", "death date", "place")
     for record in rows:
         table.add_row(
@@ -43,7 +46,8 @@ def records(
 @app.command("show")
 def show(record_id: int = typer.Argument(..., help="Record id (see `reckon records`).")) -> None:
     """Show one record: every normalized field and the row exactly as the source wrote it."""
-    record = get_record(current_project(), record_id)
+    project = current_project()
+    record = get_record(project, resolve_actor(project), record_id)
     table = Table("field", "value", show_header=False)
     fields = [
         ("source", record.source.name),

@@ -70,8 +70,12 @@ def normalized_chunks(
         for chunk in chunks:
             yield normalize_chunk(file, headers, mapping, chunk)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # Not "fork": a forked worker would inherit the open database connection, and if the
+    # importing process were killed it would keep the transaction (and its locks) alive.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["reckon.ingest.pipeline"])
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         pending: deque[Future] = deque()
         for chunk in chunks:
