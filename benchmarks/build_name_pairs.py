@@ -8,7 +8,9 @@ How it works, in short:
 
 1. Unit spellings: each Persian name unit's attested Latin spellings, minus misalignments (a
    spelling that is attested at least three times as often for another unit, e.g. محمدرضا →
-   "Mohammad") and, for well-attested units, one-off spellings.
+   "Mohammad"), for well-attested units one-off spellings, spellings that add or drop the
+   suffix -ی (راهدان → "Rahdani": another name, as Mohammad/Mohammadi) and spellings in Polish or
+   Czech orthography ("sz", "cz": "Maraszijan").
 2. Full names: a Wikidata (Persian, Latin) pair is kept only when every Persian token aligns with
    an attested spelling of it (so aliases that are other names — a pen name, an added name — are
    dropped). Aligned pairs give given-name and surname *segments* with their Latin spellings.
@@ -30,6 +32,7 @@ import argparse
 import collections
 import csv
 import random
+import re
 import zlib
 from pathlib import Path
 
@@ -116,10 +119,40 @@ def load_units(source: Path) -> dict[str, collections.Counter[str]]:
             letters = sum(ch.isalpha() for ch in s)
             if not 1.0 <= letters / max(len(p.replace(" ", "")), 1) <= 2.3:
                 continue  # far too short or long to spell this unit (a part or another name)
+            if not same_ending(p, s):
+                continue  # the -i suffix added or dropped: another name (Rahdan/Rahdani)
+            if FOREIGN_ORTHOGRAPHY.search(s):
+                continue  # Polish or Czech letters for Persian sounds (Hosejni, Maraszijan)
             kept[display[s].most_common(1)[0][0]] += n
         if kept:
             units[p] = kept
     return units
+
+
+#: Latin spellings of an i-sound at the end of a word.
+LATIN_FINAL_I = ("i", "y", "ee", "ie", "ei", "ey")
+#: Persian letters that are not consonants at the end of a word (vowel letters, ه, ع, hamza).
+PERSIAN_NOT_CONSONANT = set("اآأإوؤیيىئهةعء")
+#: Digraphs of Polish and Czech spelling, which no English, French or German romanization of
+#: Persian uses (sz = ش, cz = چ).
+FOREIGN_ORTHOGRAPHY = re.compile(r"sz|cz")
+
+
+def same_ending(persian: str, latin: str) -> bool:
+    """Whether a Latin spelling agrees with the Persian unit on ending in the suffix -i.
+
+    The suffix ی (-i) makes another name: راهدان Rahdan / راهدانی Rahdani, as محمد Mohammad /
+    محمدی Mohammadi. A spelling ending in an i-sound of a unit ending in a consonant letter, or
+    a spelling ending in a consonant of a unit ending in ی, adds or drops it: it spells another
+    name. Anything less clear-cut is kept (مرضیه Marzie, موسی Mousa, شفیع Shafi, جوزی Jouze).
+    """
+    p_words, l_words = fold(persian).split(), latin.lower().replace("-", " ").split()
+    if not p_words or not l_words:
+        return True
+    p_last, l_last = p_words[-1], l_words[-1]
+    if l_last.endswith(LATIN_FINAL_I) and p_last[-1] not in PERSIAN_NOT_CONSONANT:
+        return False
+    return not (p_last[-1] in "يیى" and l_last[-1] not in "aeiouy")
 
 
 _SPELL_CACHE: dict[int, dict[str, set[str]]] = {}

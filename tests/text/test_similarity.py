@@ -9,6 +9,13 @@ from reckon.text import DEFAULT_SIMILARITY_THRESHOLD, name_similarity, name_simi
 
 THR = DEFAULT_SIMILARITY_THRESHOLD
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _compiled_kernel():
+    """Load the compiled kernel before any timed (hypothesis) test."""
+    name_similarity("Hamid", "Hamid Nouri")
+
+
 SAME = [
     ("حمید نوری", "Hamid Noury"),
     ("NOURI, Hamid", "Hamid Nuri"),
@@ -106,3 +113,121 @@ def test_bounded_and_symmetric(a, b):
 @given(st.text(max_size=40), st.text(max_size=40))
 def test_never_raises(a, b):
     assert 0.0 <= name_similarity(a, b) <= 1.0
+
+
+# --- memoization: a score never depends on what was computed before --------------------------
+
+POOL = [
+    "Hamid Nouri",
+    "حمید نوری",
+    "NOURI, Hamid",
+    "Hossein Rezaei",
+    "حسین رضایی",
+    "Hosein Reza'i",
+    "Mohammad-Reza Ahmadi",
+    "محمد رضا احمدی",
+    "Mahmoud Ahmadi",
+    "Seyed Ali Mousavi",
+    "Ali Hassani",
+    "Ali Hosseini",
+    "Hamid Abbas Nouri",
+    "عبد الحسین نوری زاده",
+    "Abdolhossein Nourizadeh",
+    "Fatemeh Karimi",
+    "فاطمه کریمی",
+    "Zahra",
+    "",
+    None,
+    "۱۳۶۷",
+]
+
+
+def _cold():
+    from reckon.text import names, similarity
+
+    similarity.clear_caches()
+    names.clear_caches()
+
+
+@settings(max_examples=60)
+@given(st.lists(st.tuples(st.sampled_from(POOL), st.sampled_from(POOL)), max_size=40))
+def test_batch_equals_scalar_on_random_pairs(pairs):
+    a = [x for x, _ in pairs]
+    b = [y for _, y in pairs]
+    _cold()
+    batch = name_similarity_batch(a, b)
+    _cold()
+    assert list(batch) == [name_similarity(x, y) for x, y in pairs]
+
+
+def _random_pairs(n: int, seed: int) -> tuple[list[str], list[str]]:
+    """Pairs of generated people: given × family names of the synthetic generator."""
+    import random
+
+    from reckon.synth.names import family_names, given_names
+
+    rng = random.Random(seed)
+    given, family = given_names(), family_names()
+
+    def person() -> str:
+        i, j = rng.randrange(len(given)), rng.randrange(len(family))
+        if rng.random() < 0.5:
+            return f"{given.persian[i]} {family.persian[j]}"
+        return f"{rng.choice(given.latin[i])} {rng.choice(family.latin[j])}".replace("|", " ")
+
+    people = [person() for _ in range(n // 4)]
+    return [rng.choice(people) for _ in range(n)], [rng.choice(people) for _ in range(n)]
+
+
+def test_scores_do_not_depend_on_the_caches(monkeypatch):
+    from reckon.text import similarity
+
+    a, b = _random_pairs(20_000, seed=3)
+    _cold()
+    reference = name_similarity_batch(a, b)
+    # warm caches, another order
+    assert np.array_equal(name_similarity_batch(a[::-1], b[::-1])[::-1], reference)
+    # each pair alone
+    for i in range(0, len(a), 997):
+        assert name_similarity(a[i], b[i]) == reference[i]
+    # the pair table emptied again and again, or bypassed half the time
+    monkeypatch.setattr(similarity, "MAX_PAIR_SLOTS", 1 << 8)
+    _cold()
+    assert np.array_equal(name_similarity_batch(a, b), reference)
+    monkeypatch.setattr(similarity, "_WINDOW", 64)
+    monkeypatch.setattr(similarity, "_MIN_HITS", 0.99)
+    monkeypatch.setattr(similarity, "_BYPASS", 50)
+    assert np.array_equal(name_similarity_batch(a, b), reference)
+    # names and tokens forgotten between chunks
+    monkeypatch.setattr(similarity, "_CHUNK", 1000)
+    monkeypatch.setattr(similarity, "MAX_NAMES", 100)
+    assert np.array_equal(name_similarity_batch(a, b), reference)
+
+
+def test_interned_names_have_their_parsed_tokens():
+    """Names interned word by word hold the tokens of the whole-name parse (those with
+    symbols), for generated people and for names whose words join (compounds, affixes)."""
+    from reckon.text import parsing, similarity
+    from reckon.text.phonetic import token_symbols
+
+    a, b = _random_pairs(4000, seed=5)
+    names = [*a, *b, *POOL[:-3], "Ali Akbar Nouri", "Mohammad Ali Reza", "Nouri Pour Hamid"]
+    _cold()
+    name_similarity_batch(names, names[::-1])
+    store = similarity._STORE
+    by_id = {i: t for t, i in store.token_ids.items() if i >= 0}
+    for name in names:
+        n = store.name_ids[name]
+        got = [by_id[t] for t in store.name_tids[store.name_start[n] : store.name_start[n + 1]]]
+        tokens = parsing._parse_tokens(*parsing._split(name)).tokens
+        assert got == [t for t in tokens if token_symbols(t)[0]], name
+
+
+def test_similarity_is_symmetric():
+    # a token pair is aligned in one orientation, whichever name comes first
+    a, b = _random_pairs(20_000, seed=9)
+    _cold()
+    one = name_similarity_batch(a, b)
+    _cold()
+    other = name_similarity_batch(b, a)
+    assert np.abs(one - other).max() <= 1e-6

@@ -1,19 +1,13 @@
-"""The estimate service: histories in (a file or, later, a project), a result out.
+"""The estimate service: histories in (a file or a linked project), a result out.
 
-This is what ``reckon estimate`` and the web API call. It applies list merges and drops, drops
-empty lists (saying so), builds the estimator by name, and fits it — stratified when the
-histories come by stratum.
-
-Project input (capture histories from the linked persons of a project, strata from a record
-field, re-linking at several thresholds) depends on linkage. The linkage package plugs in by
-providing ``reckon.link.histories.histories_from_project(project, *, database_url, by,
-threshold)`` returning :class:`CaptureHistories` (or a dict stratum -> histories when ``by`` is
-given); :func:`histories_from_project` here forwards to it.
+This is what ``reckon estimate`` calls. It applies list merges and drops, drops empty lists
+(saying so), builds the estimator by name, and fits it — stratified when the histories come by
+stratum. Histories of a project (which sources each linked person is on, optionally by a record
+field, or re-clustered at another match threshold) come from :mod:`reckon.link.histories`.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +23,6 @@ from reckon.estimate.sensitivity import SensitivityResult, linkage_sensitivity
 from reckon.estimate.stratify import StratifiedResult, fit_strata
 
 Histories = CaptureHistories | Mapping[str, CaptureHistories]
-_PROJECT_SOURCE = "reckon.link.histories"
 
 
 @dataclass
@@ -56,17 +49,11 @@ def histories_from_project(
     by: str | None = None,
     threshold: float | None = None,
 ) -> Histories:
-    """Capture histories from a project's linked persons (provided by the linkage package)."""
-    try:
-        module = importlib.import_module(_PROJECT_SOURCE)
-    except ModuleNotFoundError:
-        raise EstimationError(
-            "capture histories from a project need linked persons, and linkage is not "
-            "available in this version; give a table with --histories FILE.csv"
-        ) from None
-    return module.histories_from_project(
-        project, database_url=database_url, by=by, threshold=threshold
-    )
+    """Capture histories from a project's linked persons (lists = sources)."""
+    # Imported here: the estimators stay usable without the database and linkage stack.
+    from reckon.link.histories import histories_from_project as from_linked_persons
+
+    return from_linked_persons(project, database_url=database_url, by=by, threshold=threshold)
 
 
 def parse_merge(spec: str) -> list[str]:

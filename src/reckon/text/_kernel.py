@@ -1,6 +1,15 @@
 """The compiled loop behind :func:`reckon.text.name_similarity_batch` (imported on first use).
 
 numba is imported here only, so that importing :mod:`reckon.text` stays fast.
+
+Tokens and names are interned by :mod:`reckon.text.similarity` (ids into flat arrays). The
+similarity of two *tokens* is memoized in an open-addressing hash table keyed by the pair of
+token ids, kept between calls: lists repeat a few thousand given names and surnames endlessly,
+so almost every token pair of a linkage run has been aligned before, and a full-name score is
+then a few table lookups and a best-first matching of a 2×2 or 3×3 matrix. A token pair is
+always aligned in one orientation chosen by content and its similarity and weight are stored
+as float32 (and used as float32 when freshly computed too), so a score never depends on what
+the table held before.
 """
 
 from __future__ import annotations
@@ -13,6 +22,10 @@ from reckon.text.phonetic import CODE, CONSONANTS
 _N_CONSONANTS = len(CONSONANTS)
 _CODE_I = CODE["I"]
 _CODE_Y = CODE["Y"]
+#: Most tokens of a name that are compared (the rest are ignored).
+MAX_TOKENS = 16
+_EMPTY = -1
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
@@ -46,8 +59,7 @@ def _token_cost(sym, a0, a1, pa, b0, b1, pb, sub, gap, prev, cur):  # pragma: no
                 best = d
             cur[j + 1] = best
             left = best
-        for j in range(n + 1):
-            prev[j] = cur[j]
+        prev, cur = cur, prev
     return prev[n], wa, wb
 
 
@@ -74,57 +86,92 @@ def _edge_cost(sym, a0, a1, b0, b1, sub, first_cost, final_cost):  # pragma: no 
     return extra
 
 
+@numba.njit(cache=True, nogil=True)
+def _content_after(sym, tok_start, tok_persian, x, y):  # pragma: no cover - numba
+    """Whether token x sorts after token y by (script, symbols): fixes the orientation."""
+    if tok_persian[x] != tok_persian[y]:
+        return tok_persian[x] > tok_persian[y]
+    x0 = tok_start[x]
+    y0 = tok_start[y]
+    lx = tok_start[x + 1] - x0
+    ly = tok_start[y + 1] - y0
+    n = lx if lx < ly else ly
+    for q in range(n):
+        if sym[x0 + q] != sym[y0 + q]:
+            return sym[x0 + q] > sym[y0 + q]
+    return lx > ly
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _token_pair(
+    sym, tok_start, tok_persian, tok_weight, x, y, sub, gap, params, prev, cur
+):  # pragma: no cover - numba
+    """(similarity, weight) of tokens x and y, as float32 values."""
+    if _content_after(sym, tok_start, tok_persian, x, y):
+        x, y = y, x
+    x0 = tok_start[x]
+    x1 = tok_start[x + 1]
+    y0 = tok_start[y]
+    y1 = tok_start[y + 1]
+    if x1 - x0 == y1 - y0 and tok_persian[x] == tok_persian[y]:
+        same = True
+        for q in range(x1 - x0):
+            if sym[x0 + q] != sym[y0 + q]:
+                same = False
+                break
+        if same:
+            return np.float32(1.0), np.float32(tok_weight[x])
+    c, wa, wb = _token_cost(
+        sym, x0, x1, tok_persian[x], y0, y1, tok_persian[y], sub, gap, prev, cur
+    )
+    c += _edge_cost(sym, x0, x1, y0, y1, sub, params[2], params[3])
+    w = wa if wa > wb else wb
+    s = 0.0
+    if w > 0.0:
+        s = 1.0 - c / w
+        if s < 0.0:
+            s = 0.0
+    elif c == 0.0:
+        s = 1.0
+    return np.float32(s), np.float32(0.5 * (wa + wb))
+
+
+@numba.njit(cache=True, nogil=True)
+def _slot(table, key):  # pragma: no cover - numba
+    """Slot of ``key`` in the table, or the empty slot where it would go.
+
+    Slot h is table[2h] (the key: two token ids, -1 when empty) and table[2h + 1] (the
+    similarity and the weight as two float32), so a lookup reads one cache line.
+    """
+    mask = (table.shape[0] >> 1) - 1
+    h = np.int64((np.uint64(key) * _MULTIPLIER) >> np.uint64(32)) & mask
+    while True:
+        k = table[2 * h]
+        if k == _EMPTY:
+            return h
+        if k == key:
+            return h
+        h = (h + 1) & mask
+
+
+@numba.njit(cache=True, nogil=True)
+def _rehash(table, slots):  # pragma: no cover - numba
+    """A table of ``slots`` slots holding the entries of ``table``."""
+    new = np.full(2 * slots, _EMPTY, dtype=np.int64)
+    for h in range(table.shape[0] >> 1):
+        if table[2 * h] != _EMPTY:
+            g = _slot(new, table[2 * h])
+            new[2 * g] = table[2 * h]
+            new[2 * g + 1] = table[2 * h + 1]
+    return new
+
+
 @numba.njit(cache=True, nogil=True, fastmath=True)
 def _pair_score(
-    sym, tok_start, tok_persian, ta0, ta1, tb0, tb1, sub, gap, params, prev, cur, sims, wts, used
-):  # pragma: no cover - numba
-    na = ta1 - ta0
-    nb = tb1 - tb0
-    if na == 0 or nb == 0:
-        return 0.0
-    for i in range(na):
-        for j in range(nb):
-            ti = ta0 + i
-            tj = tb0 + j
-            la = tok_start[ti + 1] - tok_start[ti]
-            if la == tok_start[tj + 1] - tok_start[tj] and tok_persian[ti] == tok_persian[tj]:
-                same = True
-                for q in range(la):
-                    if sym[tok_start[ti] + q] != sym[tok_start[tj] + q]:
-                        same = False
-                        break
-                if same:
-                    w = 0.0
-                    for q in range(tok_start[ti], tok_start[ti + 1]):
-                        w += gap[tok_persian[tj], sym[q]]
-                    sims[i, j] = 1.0
-                    wts[i, j] = w
-                    continue
-            c, wa, wb = _token_cost(
-                sym, tok_start[ti], tok_start[ti + 1], tok_persian[ti],
-                tok_start[tj], tok_start[tj + 1], tok_persian[tj], sub, gap, prev, cur,
-            )  # fmt: skip
-            c += _edge_cost(
-                sym,
-                tok_start[ti],
-                tok_start[ti + 1],
-                tok_start[tj],
-                tok_start[tj + 1],
-                sub,
-                params[2],
-                params[3],
-            )
-            w = wa if wa > wb else wb
-            s = 0.0
-            if w > 0.0:
-                s = 1.0 - c / w
-                if s < 0.0:
-                    s = 0.0
-            elif c == 0.0:
-                s = 1.0
-            sims[i, j] = s
-            wts[i, j] = 0.5 * (wa + wb)
-    # best-first matching
+    ta, na, tb, nb, sym, tok_start, tok_persian, tok_weight, sub, gap, params,
+    prev, cur, sims, wts, used, buf,
+):  # pragma: no cover - numba  # fmt: skip
+    """Score of two names given their (cached) token similarities in sims/wts."""
     used_a = used[0]
     used_b = used[1]
     for i in range(na):
@@ -161,20 +208,25 @@ def _pair_score(
         unmatched = 0.0
         for i in range(na):
             if not used_a[i]:
-                ti = ta0 + i
-                for p in range(tok_start[ti], tok_start[ti + 1]):
-                    unmatched += gap[tok_persian[ti], sym[p]]
+                unmatched += tok_weight[ta[i]]
         for j in range(nb):
             if not used_b[j]:
-                tj = tb0 + j
-                for p in range(tok_start[tj], tok_start[tj + 1]):
-                    unmatched += gap[tok_persian[tj], sym[p]]
+                unmatched += tok_weight[tb[j]]
         score = score * total_w / (total_w + params[1] * unmatched)
         # the whole names end to end (a compound written apart in one of them)
+        la = 0
+        for i in range(na):
+            for q in range(tok_start[ta[i]], tok_start[ta[i] + 1]):
+                buf[la] = sym[q]
+                la += 1
+        lb = la
+        for j in range(nb):
+            for q in range(tok_start[tb[j]], tok_start[tb[j] + 1]):
+                buf[lb] = sym[q]
+                lb += 1
         c, wa, wb = _token_cost(
-            sym, tok_start[ta0], tok_start[ta1], tok_persian[ta0],
-            tok_start[tb0], tok_start[tb1], tok_persian[tb0], sub, gap, prev, cur,
-        )  # fmt: skip
+            buf, 0, la, tok_persian[ta[0]], la, lb, tok_persian[tb[0]], sub, gap, prev, cur
+        )
         w = wa if wa > wb else wb
         if w > 0.0:
             whole = 1.0 - c / w
@@ -184,50 +236,92 @@ def _pair_score(
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
-def _scores(
-    sym, tok_start, tok_persian, name_tok, ia, ib, sub, gap, params
-):  # pragma: no cover - numba
+def scores(
+    ia, ib, name_start, name_tids, sym, tok_start, tok_persian, tok_weight, max_len,
+    sub, gap, params, table, count, max_slots, window, min_hits, bypass_length,
+):  # pragma: no cover - numba  # fmt: skip
+    """Similarity of names ia[p] and ib[p] for every p → (scores, table, its entry count).
+
+    The token-pair table (see :func:`_slot`) is read and extended; it is rebuilt twice as
+    large when half full, or emptied when it already has ``max_slots`` slots. When fewer than
+    ``min_hits`` of a ``window`` of lookups hit (pairs of names drawn at random, not within
+    blocks), the next ``bypass_length`` token pairs are aligned without the table, whose cache
+    misses would then cost more than they save; then the table is tried again.
+    """
     out = np.empty(ia.shape[0], dtype=np.float64)
-    longest = 1
-    for n in range(name_tok.shape[0] - 1):
-        span = tok_start[name_tok[n + 1]] - tok_start[name_tok[n]]
-        if span > longest:
-            longest = span
-    prev = np.empty(longest + 1, dtype=np.float64)
-    cur = np.empty(longest + 1, dtype=np.float64)
-    sims = np.empty((16, 16), dtype=np.float64)
-    wts = np.empty((16, 16), dtype=np.float64)
-    used = np.zeros((2, 16), dtype=np.bool_)
+    longest = MAX_TOKENS * max_len + 1
+    prev = np.empty(longest, dtype=np.float64)
+    cur = np.empty(longest, dtype=np.float64)
+    buf = np.empty(2 * longest, dtype=np.uint8)
+    sims = np.empty((MAX_TOKENS, MAX_TOKENS), dtype=np.float64)
+    wts = np.empty((MAX_TOKENS, MAX_TOKENS), dtype=np.float64)
+    used = np.zeros((2, MAX_TOKENS), dtype=np.bool_)
+    values = table.view(np.float32)
+    looked = 0  # table lookups in the current window
+    found = 0  # of which hits
+    bypass = 0  # token pairs still to align without the table
     for p in range(ia.shape[0]):
         a = ia[p]
         b = ib[p]
-        ta0 = name_tok[a]
-        ta1 = name_tok[a + 1]
-        tb0 = name_tok[b]
-        tb1 = name_tok[b + 1]
-        if ta1 - ta0 > 16:
-            ta1 = ta0 + 16
-        if tb1 - tb0 > 16:
-            tb1 = tb0 + 16
-        if a == b and ta1 > ta0:
+        ta0 = name_start[a]
+        na = min(name_start[a + 1] - ta0, MAX_TOKENS)
+        tb0 = name_start[b]
+        nb = min(name_start[b + 1] - tb0, MAX_TOKENS)
+        if na == 0 or nb == 0:
+            out[p] = 0.0
+            continue
+        if a == b:
             out[p] = 1.0
             continue
+        ta = name_tids[ta0 : ta0 + na]
+        tb = name_tids[tb0 : tb0 + nb]
+        for i in range(na):
+            x = np.int64(ta[i])
+            for j in range(nb):
+                y = np.int64(tb[j])
+                if x == y:
+                    sims[i, j] = 1.0
+                    wts[i, j] = np.float32(tok_weight[x])
+                    continue
+                if bypass > 0:  # the table has not been paying: align without it
+                    bypass -= 1
+                    sims[i, j], wts[i, j] = _token_pair(
+                        sym, tok_start, tok_persian, tok_weight, x, y, sub, gap, params, prev, cur
+                    )
+                    continue
+                looked += 1
+                if looked == window:
+                    if found < min_hits * window:
+                        bypass = bypass_length
+                    looked = 0
+                    found = 0
+                key = (x << 32) | y if x <= y else (y << 32) | x
+                h = _slot(table, key)
+                if table[2 * h] == key:
+                    found += 1
+                    sims[i, j] = values[4 * h + 2]
+                    wts[i, j] = values[4 * h + 3]
+                    continue
+                s, w = _token_pair(
+                    sym, tok_start, tok_persian, tok_weight, x, y, sub, gap, params, prev, cur
+                )
+                sims[i, j] = s
+                wts[i, j] = w
+                if 4 * (count + 1) > table.shape[0]:  # half of the slots used
+                    if table.shape[0] < 2 * max_slots:
+                        table = _rehash(table, table.shape[0])
+                    else:
+                        table[:] = _EMPTY
+                        count = 0
+                    values = table.view(np.float32)
+                    h = _slot(table, key)
+                table[2 * h] = key
+                values[4 * h + 2] = s
+                values[4 * h + 3] = w
+                count += 1
         s = _pair_score(
-            sym,
-            tok_start,
-            tok_persian,
-            ta0,
-            ta1,
-            tb0,
-            tb1,
-            sub,
-            gap,
-            params,
-            prev,
-            cur,
-            sims,
-            wts,
-            used,
-        )
+            ta, na, tb, nb, sym, tok_start, tok_persian, tok_weight, sub, gap, params,
+            prev, cur, sims, wts, used, buf,
+        )  # fmt: skip
         out[p] = round(s, 6)
-    return out
+    return out, table, count

@@ -37,16 +37,30 @@ Persian                         Latin                                      symbo
 
 Word rules:
 
-* a first ای / عی, and a first Latin i or vowel + i/y, is dropped (ایرج/Iraj, ایوب/Ayoub,
-  عیسی/Eisa, Ibrahim = Ebrahim);
-* ی at the end of مرتضی مصطفی مجتبی عیسی موسی یحیی کبری صغری هدی مولی عظمی کسری is read "a";
+* a first ای / عی, and a first Latin i or vowel + i/y (also doubled: Ayyar), is dropped
+  (ایرج/Iraj, ایوب/Ayoub, عیسی/Eisa, Ibrahim = Ebrahim, ایار/Ayyar);
+* ی at the end of مرتضی مصطفی مجتبی عیسی موسی یحیی کبری صغری هدی مولی عظمی کسری, and of a
+  compound ending in الهدی (علم‌الهدی/Alamolhoda), is read "a";
 * خوا at the start of a word is read "kha" (خوانساری/Khansari, خواجه/Khajeh);
-* a silent ه before a compound suffix is dropped (شنبه‌زاده/Shanbezadeh, نقره‌کار/Noghrekar),
-  and so is the h of Latin "eh" before one (Shanbehzadeh);
+* a silent ه before a compound suffix (زاده زادگان پور نژاد گر کار چی) is dropped when it
+  follows a consonant letter (شنبه‌زاده/Shanbezadeh, نقره‌کار/Noghrekar, کوره‌چیان/Kourechian;
+  after ا و ی it is a consonant: شاه‌زاده/Shahzadeh), and so is the h of Latin "eh" before one
+  (Shanbehzadeh);
 * a final ع is dropped before the final-vowel rule (شجاع/Shoja);
 * the ل of الدین is not pronounced: ضیاءالدین = Ziaeddin = Zia-ol-din;
+* دج and تچ are one sound, as Latin "dj" and "tch" are (محمدجواد = Mohammadjavad =
+  Mohammad-Javad, براتچی = Baratchi);
+* q after n is read g, in both scripts (فرهنگی = Farhangi = Farhanghi, سینگ = Singh,
+  علی‌نقی = Alinaghi);
 * repeated symbols collapse, also across the tokens of a name (Mohammad → mhmd, Davood → d,
-  شاه حسینی = Shahhosseini).
+  شاه حسینی = Shahhosseini);
+* the parts of a compound given name (محمد رضا, Mohammad Javad; see
+  :data:`reckon.text.names.COMPOUND_FIRST_WORDS`) are keyed as one word, as when written joined.
+
+Conventions a single key cannot follow (an Arabic-style i for a short vowel, a final a for ه, a
+French ch or mute e, sh or zh as two sounds, an assimilated ال) give *other readings*
+(:func:`latin_readings`, :func:`persian_readings`), which :func:`reckon.text.name_keys` adds
+after the rotations of a name.
 
 >>> [latin_skeleton(t) for t in ("nouri", "noury", "nuri", "noori")]
 ['nrI', 'nrI', 'nrI', 'nrI']
@@ -60,10 +74,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import combinations
 
 #: Compound suffixes before which a silent final ه / "eh" is dropped.
-COMPOUND_SUFFIXES_PERSIAN = ("زاده", "زادگان", "پور", "نژاد", "گر", "کار")
-COMPOUND_SUFFIXES_LATIN = ("zade", "zada", "pour", "poor", "pur", "nejad", "nezhad", "gar", "kar")
+COMPOUND_SUFFIXES_PERSIAN = ("زاده", "زادگان", "پور", "نژاد", "گر", "کار", "چی")
+COMPOUND_SUFFIXES_LATIN = (
+    *("zade", "zada", "pour", "poor", "pur", "nejad", "nezhad", "gar", "kar", "chi"),
+)
 
 # --- Latin -----------------------------------------------------------------------------------
 
@@ -71,8 +88,10 @@ _LATIN_NON_ALPHA = re.compile(r"[^a-z]+")
 _LATIN_SILENT_EH = re.compile(r"eh(?=(?:" + "|".join(COMPOUND_SUFFIXES_LATIN) + "))")
 _LATIN_SOFT_C = re.compile(r"c(?=[eiy])")
 _LATIN_OLDIN = re.compile(r"(?<=[a-z])[aeiou]?ldin")
-_LATIN_DIGRAPH = re.compile(r"tch|dj|kh|gh|sh|ch|zh|ck|ee|x")
+_LATIN_DIGRAPH = re.compile(r"tsch|dsch|tch|dj|kh|gh|sh|ch|zh|ck|ee|x")
 _LATIN_DIGRAPH_MAP = {
+    "tsch": "C",  # German
+    "dsch": "j",  # German
     "tch": "C",
     "dj": "j",
     "kh": "X",
@@ -84,7 +103,7 @@ _LATIN_DIGRAPH_MAP = {
     "ee": "i",
     "x": "ks",
 }
-_LATIN_INITIAL = re.compile(r"^(?:[aeou]+[iy]|i)(?=[^aeiouy])|^(?:[aeou]+y)")
+_LATIN_INITIAL = re.compile(r"^(?:[aeou]+[iy]|i)(?=[^aeiouy])|^(?:[aeou]+y+)")
 _LATIN_FINAL_E = re.compile(r"(?<=[^aeiouyAEIOUY])e$")
 _LATIN_FINAL_A = re.compile(r"(?<=[^aeiou])a$|(?<=[ie])a$")
 _LATIN_CHARS = str.maketrans(
@@ -141,21 +160,37 @@ _PERSIAN_CHARS = {
 }
 _PERSIAN_CHARS = str.maketrans(_PERSIAN_CHARS)
 _PERSIAN_NON_LETTER = re.compile(r"[^ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیء]+")
-_PERSIAN_SILENT_HE = re.compile("ه(?=(?:" + "|".join(COMPOUND_SUFFIXES_PERSIAN) + "))")
+#: ه after a consonant letter, before a compound suffix, is a silent final vowel (شنبه‌زاده);
+#: after ا و ی it is a consonant (شاه‌زاده Shahzadeh).
+_PERSIAN_SILENT_HE = re.compile("(?<=[^اوی])ه(?=(?:" + "|".join(COMPOUND_SUFFIXES_PERSIAN) + "))")
 _PERSIAN_INITIAL = re.compile("^[اع]+ی")
 #: Words whose final ی is read "a" (alef maksura).
 MAKSURA_WORDS = frozenset({"عیسی", "موسی", "یحیی", "کبری", "صغری", "هدی", "مولی", "عظمی", "کسری"})
-MAKSURA_ENDINGS = ("مرتضی", "مصطفی", "مجتبی")
+MAKSURA_ENDINGS = ("مرتضی", "مصطفی", "مجتبی", "الهدی")
 
 _DOUBLE = re.compile(r"(.)\1+")
+
+
+def _collapse(skeleton: str) -> str:
+    """Doubled symbols collapsed, q after n read as g (Farhanghi = Farhangi = فرهنگی,
+    Alinaghi = علینقی)."""
+    skeleton = _DOUBLE.sub(r"\1", skeleton)
+    if "nq" in skeleton:
+        skeleton = _DOUBLE.sub(r"\1", skeleton.replace("nq", "ng"))
+    return skeleton
+
+
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 
 
 def latin_skeleton(token: str) -> str:
     """Skeleton of one normalized (lower-case ASCII) Latin word. ``latin_skeleton("hosseini") == "hsInI"``."""
     t = _LATIN_NON_ALPHA.sub("", token)
-    if not t:
-        return ""
+    return _latin_skeleton(t) if t else ""
+
+
+def _latin_skeleton(t: str) -> str:
+    """:func:`latin_skeleton` of letters a-z and "|" (a boundary no digraph crosses)."""
     if "eh" in t:
         t = _LATIN_SILENT_EH.sub("e", t)
     if "c" in t:
@@ -168,13 +203,88 @@ def latin_skeleton(token: str) -> str:
     elif len(t) > 2:
         t = _LATIN_INITIAL.sub("", t)
     t = _LATIN_DIGRAPH.sub(lambda m: _LATIN_DIGRAPH_MAP[m.group(0)], t)
+    if "|" in t:
+        t = t.replace("|", "")
     final = ""
     if len(t) > 1:
         if _LATIN_FINAL_E.search(t):
             final, t = "h", t[:-1]
         elif _LATIN_FINAL_A.search(t):
             final, t = "A", t[:-1]
-    return _DOUBLE.sub(r"\1", initial + t.translate(_LATIN_CHARS) + final)
+    return _collapse(initial + t.translate(_LATIN_CHARS) + final)
+
+
+_CONSONANT = "bcdfghjklmnpqrstvxz"
+_SHORT_I = re.compile(f"(?<=[{_CONSONANT}])i(?=[{_CONSONANT}])")
+_FINAL_A_FOR_HEH = re.compile(f"(?<=[{_CONSONANT}iy])a$")
+_FINAL_MUTE_E = re.compile(f"(?<=[{_CONSONANT}])e$")
+#: At most this many single i's of a word are tried as short vowels (2**3 - 1 readings).
+_MAX_SHORT_I = 3
+
+
+def latin_readings(token: str) -> list[str]:
+    """Other skeletons a Latin word may have, for conventions one key cannot follow.
+
+    ==========================================  ===========================================
+    reading                                     example
+    ==========================================  ===========================================
+    an i between consonants is a short vowel    Mujahidi = مجاهدی, Arif = عارف, Mirbaqiri
+    (Arabic style; each one, or several)        = میرباقری (only the second i)
+    a final a after a consonant or i is ه       Khadija = خدیجه, Asia = آسیه
+    a final e after a consonant is mute         Nasrine = نسرین, Mike = مایک
+    (French, English)
+    ch is ش (French), sch is ش (German)         Chemirani = شمیرانی, Schmidt = شمیت
+    sh, zh are two sounds                       Eshagh = اسحاق, Azhari = ازهری
+    ==========================================  ===========================================
+
+    >>> latin_readings("mujahidi")
+    ['mjhdI']
+    """
+    t = _LATIN_NON_ALPHA.sub("", token)
+    if not t:
+        return []
+    primary = _latin_skeleton(t)
+    out: list[str] = []
+
+    def read(text: str) -> None:
+        skeleton = _latin_skeleton(text)
+        if skeleton and skeleton != primary and skeleton not in out:
+            out.append(skeleton)
+
+    if "i" in t:
+        positions = [m.start() for m in _SHORT_I.finditer(t)][:_MAX_SHORT_I]
+        for k in range(1, len(positions) + 1):
+            for dropped in combinations(positions, k):
+                read("".join(ch for q, ch in enumerate(t) if q not in dropped))
+    if t.endswith("a") and _FINAL_A_FOR_HEH.search(t):
+        read(t[:-1] + "eh")
+    if t.endswith("e") and _FINAL_MUTE_E.search(t):
+        read(t[:-1])
+    if "ch" in t:
+        read(t.replace("ch", "sh"))  # French ch
+        if "sch" in t:
+            read(t.replace("sch", "sh"))  # German sch
+    for digraph in ("sh", "zh"):
+        if digraph in t:
+            read(t.replace(digraph, digraph[0] + "|h"))
+    return out
+
+
+_SUN_LETTER_ARTICLE = re.compile("(?<=.)ال(?=[تثدذرزسشصضطظن])")
+
+
+def persian_readings(token: str) -> list[str]:
+    """Other skeletons a Persian word may have: the article ال before a "sun letter" is
+    assimilated (عبدالرحیم = Abdorrahim as well as Abdolrahim, دارالشفایی = Daroshafaei).
+
+    >>> persian_readings("عبدالرحیم")
+    ['bdrhIm']
+    """
+    t = _PERSIAN_NON_LETTER.sub("", token)
+    if "ال" not in t[1:] or not _SUN_LETTER_ARTICLE.search(t):
+        return []
+    reading = persian_skeleton(_SUN_LETTER_ARTICLE.sub("ا", t))
+    return [reading] if reading and reading != persian_skeleton(t) else []
 
 
 def persian_skeleton(token: str) -> str:
@@ -188,6 +298,10 @@ def persian_skeleton(token: str) -> str:
         t = "خا" + t[3:]
     if "الدین" in t:
         t = t.replace("الدین", "ادین")
+    if "دج" in t:  # as Latin "dj" is one sound (محمدجواد = Mohammadjavad = Modjtaba's dj)
+        t = t.replace("دج", "ج")
+    if "تچ" in t:  # as Latin "tch" (ساعتچی = Saatchi = Saatchi)
+        t = t.replace("تچ", "چ")
     if "ه" in t:
         t = _PERSIAN_SILENT_HE.sub("", t)
     t = t.rstrip("عء") or t
@@ -199,7 +313,7 @@ def persian_skeleton(token: str) -> str:
     final = ""
     if len(t) > 1 and t[-1] == "ا":
         final, t = "A", t[:-1]
-    return _DOUBLE.sub(r"\1", initial + t.translate(_PERSIAN_CHARS) + final)
+    return _collapse(initial + t.translate(_PERSIAN_CHARS) + final)
 
 
 _skeleton_memo: dict[str, str] = {}
@@ -223,8 +337,9 @@ def token_skeleton(token: str) -> str:
 
 
 def join_skeletons(skeletons: Iterable[str]) -> str:
-    """Concatenate token skeletons and collapse doubled symbols at the joins."""
-    return _DOUBLE.sub(r"\1", "".join(skeletons))
+    """Concatenate token skeletons; the word rules that span symbols apply at the joins too
+    (doubled symbols collapse, q after n is g: Zarrin Ghalam = زرینقلم)."""
+    return _collapse("".join(skeletons))
 
 
 def rotations(skeletons: Sequence[str]) -> list[str]:

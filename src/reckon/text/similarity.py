@@ -14,6 +14,13 @@ with their weighted mean, and an unmatched token (a missing middle or father's n
 by a fraction of its weight. When the token counts differ the whole names are also compared
 end to end (a compound written apart). The kernel is compiled with numba.
 
+Speed comes from repetition: lists repeat a few thousand given names and surnames, so names
+are interned as sequences of token ids (parsed once, word by word) and the similarity of a
+*pair of tokens* is memoized in a hash table kept between calls; a full-name score is then a
+few lookups and a best-first matching of a 2×2 matrix. Memoized values do not depend on what
+was asked before (see :mod:`reckon.text._kernel`), so a score is the same in any batch, warm
+or cold, and :func:`name_similarity` equals :func:`name_similarity_batch`.
+
 >>> name_similarity("حمید نوری", "Hamid Noury")
 1.0
 >>> name_similarity("NOURI, Hamid", "Hamid Nuri") >= DEFAULT_SIMILARITY_THRESHOLD
@@ -27,11 +34,22 @@ True
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Sequence
 
 import numpy as np
 
-from reckon.text.names import _parse
+from reckon.text.parsing import (
+    _AFFIX_BIT,
+    _PARSE_MEMO,
+    _WORD_MEMO,
+    COMPOUND_FIRST,
+    COMPOUND_SECOND,
+    _clean_word,
+    _parse_tokens,
+    _split,
+)
+from reckon.text.persian import _NEEDS_NFKC
 from reckon.text.phonetic import ALPHABET, CODE, CONSONANTS, token_symbols
 
 #: Scores at or above this mean "probably the same name" (tuned on the dev split of
@@ -170,86 +188,229 @@ FIRST_CONSONANT_COST = 1.0
 #: Extra cost when one token ends in an i-sound and the other does not (Mohammad/Mohammadi).
 FINAL_I_COST = 0.5
 
-# --- encoding ----------------------------------------------------------------------------------
+# --- interning --------------------------------------------------------------------------------
+
+#: Cache limits: interned tokens and names (all caches are emptied when one is reached), and
+#: slots of the token-pair table (about 16 bytes each; emptied when half full at this size).
+MAX_TOKENS = 1 << 20
+MAX_NAMES = 1 << 20
+MAX_PAIR_SLOTS = 1 << 22
+_CHUNK = 1 << 20  # pairs per kernel call (bounds the names interned by one call)
+#: The table is bypassed for _BYPASS token pairs when fewer than _MIN_HITS of a _WINDOW of
+#: lookups hit (see _kernel.scores).
+_WINDOW = 1 << 16
+_MIN_HITS = 0.3
+_BYPASS = 1 << 20
 
 
-_ENCODED_MEMO: dict[str, tuple[tuple[bytes, bool], ...]] = {}
-_TOKEN_MEMO: dict[str, tuple[bytes, bool]] = {}
-
-
-def _token_codes(token: str) -> tuple[bytes, bool]:
-    symbols, persian = token_symbols(token)
-    out = (bytes(CODE[c] for c in symbols), persian)
-    if len(_TOKEN_MEMO) >= 1 << 20:
-        _TOKEN_MEMO.clear()
-    _TOKEN_MEMO[token] = out
+def _grown(array: np.ndarray, need: int) -> np.ndarray:
+    if need <= array.shape[0]:
+        return array
+    out = np.empty(max(need, 2 * array.shape[0]), dtype=array.dtype)
+    out[: array.shape[0]] = array
     return out
 
 
-def _encoded(name: str) -> tuple[tuple[bytes, bool], ...]:
-    """Per token: (symbol codes, is_persian); empty tokens dropped (memoized)."""
-    enc = _ENCODED_MEMO.get(name)
-    if enc is not None:
-        return enc
-    get = _TOKEN_MEMO.get
-    enc = tuple(c for t in _parse(name).tokens if (c := get(t) or _token_codes(t))[0])
-    if len(_ENCODED_MEMO) >= 1 << 20:
-        _ENCODED_MEMO.clear()
-    _ENCODED_MEMO[name] = enc
-    return enc
+class _Interned:
+    """Tokens and names as ids into flat arrays for the kernel, and the token-pair table."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.token_ids: dict[str, int] = {}  # token → id, -1 when it has no symbols
+        self.sym = np.empty(1 << 16, dtype=np.uint8)
+        self.n_sym = 0
+        self.tok_start = np.zeros(1 << 12, dtype=np.int64)  # token t: sym[start[t]:start[t+1]]
+        self.tok_persian = np.empty(1 << 12, dtype=np.int64)
+        self.tok_weight = np.empty(1 << 12, dtype=np.float64)
+        self.n_tok = 0
+        self.max_len = 1
+        self.word_tids: dict[str, tuple[tuple[int, ...], bool, bool] | None] = {}  # _add_words
+        self.name_ids: dict[str | None, int] = {None: 0, "": 0}  # name 0: no tokens
+        self.name_start = np.zeros(1 << 12, dtype=np.int64)  # name n: tids[start[n]:start[n+1]]
+        self.name_tids = np.empty(1 << 14, dtype=np.int32)
+        self.n_names = 1
+        self.n_tids = 0
+        self.table = np.full(2 << 16, -1, dtype=np.int64)  # token pairs (see _kernel._slot)
+        self.count = 0
+
+    def _add_tokens(self, tokens: list[str]) -> None:
+        codes = []
+        for token in tokens:
+            symbols, persian = token_symbols(token)
+            data = bytes(CODE[c] for c in symbols)
+            if not data:
+                self.token_ids[token] = -1
+                continue
+            self.token_ids[token] = self.n_tok + len(codes)
+            codes.append((data, persian))
+        if not codes:
+            return
+        n, m = self.n_tok, len(codes)
+        joined = b"".join(c for c, _ in codes)
+        self.sym = _grown(self.sym, self.n_sym + len(joined))
+        self.sym[self.n_sym : self.n_sym + len(joined)] = np.frombuffer(joined, dtype=np.uint8)
+        lengths = np.array([len(c) for c, _ in codes], dtype=np.int64)
+        persian = np.array([p for _, p in codes], dtype=np.int64)
+        self.tok_start = _grown(self.tok_start, n + m + 1)
+        self.tok_start[n + 1 : n + m + 1] = self.n_sym + np.cumsum(lengths)
+        self.tok_persian = _grown(self.tok_persian, n + m)
+        self.tok_persian[n : n + m] = persian
+        # weight of a token against its own script: what it costs unmatched
+        weights = np.add.reduceat(
+            _GAP[np.repeat(persian, lengths), np.frombuffer(joined, dtype=np.uint8)],
+            np.concatenate(([0], np.cumsum(lengths)[:-1])),
+        )
+        self.tok_weight = _grown(self.tok_weight, n + m)
+        self.tok_weight[n : n + m] = weights
+        self.n_sym += len(joined)
+        self.n_tok += m
+        self.max_len = max(self.max_len, int(lengths.max()))
+
+    def _add_words(self, words: list[str]) -> None:
+        """Intern whitespace-free pieces of names: (token ids, whether the piece ends with a
+        word that may start a compound given name, whether it starts with one that may end
+        it); None for a piece with an affix, an honorific or a compound inside (names with it
+        are parsed whole)."""
+        get = _WORD_MEMO.get
+        cleaned = [get(word) or _clean_word(word) for word in words]
+        ids = self.token_ids
+        new = [t for c in cleaned if not c.bits & _AFFIX_BIT for t in c.tokens if t not in ids]
+        if new:
+            self._add_tokens(list(dict.fromkeys(new)))
+        for word, c in zip(words, cleaned, strict=True):
+            sk = c.skeletons
+            if c.bits & _AFFIX_BIT or any(
+                sk[i] in COMPOUND_FIRST and sk[i + 1] in COMPOUND_SECOND for i in range(len(sk) - 1)
+            ):
+                self.word_tids[word] = None
+                continue
+            self.word_tids[word] = (
+                tuple(i for t in c.tokens if (i := ids[t]) >= 0),
+                bool(sk) and sk[-1] in COMPOUND_FIRST,
+                bool(sk) and sk[0] in COMPOUND_SECOND,
+            )
+
+    def add_names(self, names: list[str]) -> None:
+        """Intern new names (distinct, not yet interned)."""
+        words = self.word_tids
+        name_ids = self.name_ids
+        tids: list[int] = []
+        counts: list[int] = []
+        whole = [  # names parsed whole: "SURNAME, Given", presentation forms
+            n for n in names if "," in n or "،" in n or (not n.isascii() and _NEEDS_NFKC.search(n))
+        ]
+        skip = set(whole)
+        plain = [n for n in names if n not in skip] if whole else names
+        splits = [n.split() for n in plain]
+        new = {w for split in splits for w in split}.difference(words)
+        if new:
+            self._add_words(sorted(new))
+        next_id = self.n_names
+        for name, split in zip(plain, splits, strict=True):
+            if len(split) == 2:  # the common case, inlined
+                first = words[split[0]]
+                second = words[split[1]]
+                if first is not None and second is not None and not (first[1] and second[2]):
+                    got = first[0] + second[0]
+                    tids += got
+                    counts.append(len(got))
+                    name_ids[name] = next_id
+                    next_id += 1
+                    continue
+            got = []
+            may_start = False
+            for word in split:
+                entry = words[word]
+                if entry is None or (may_start and entry[2]):
+                    whole.append(name)
+                    break
+                got += entry[0]
+                may_start = entry[1] or (may_start and not entry[0])
+            else:
+                tids += got
+                counts.append(len(got))
+                name_ids[name] = next_id
+                next_id += 1
+        if whole:
+            parsed = [_tokens_of(name) for name in whole]
+            token_ids = self.token_ids
+            new = list(dict.fromkeys(t for ts in parsed for t in ts if t not in token_ids))
+            if new:
+                self._add_tokens(new)
+            for name, tokens in zip(whole, parsed, strict=True):
+                before = len(tids)
+                tids += [i for t in tokens if (i := token_ids[t]) >= 0]
+                counts.append(len(tids) - before)
+                name_ids[name] = next_id
+                next_id += 1
+        n, m = self.n_names, len(counts)
+        self.name_start = _grown(self.name_start, n + m + 1)
+        self.name_start[n + 1 : n + m + 1] = self.n_tids + np.cumsum(counts, dtype=np.int64)
+        self.name_tids = _grown(self.name_tids, self.n_tids + len(tids))
+        self.name_tids[self.n_tids : self.n_tids + len(tids)] = tids
+        self.n_names += m
+        self.n_tids += len(tids)
+
+    def ids(self, names: Sequence[str | None]) -> np.ndarray:
+        get = self.name_ids.get
+        out = list(map(get, names))
+        if None in out:
+            known = self.name_ids
+            self.add_names([n for n in dict.fromkeys(names) if n not in known])
+            out = list(map(get, names))
+        return np.array(out, dtype=np.int64)
+
+
+def _tokens_of(name: str) -> tuple[str, ...]:
+    parsed = _PARSE_MEMO.get(name)
+    return (parsed or _parse_tokens(*_split(name))).tokens
+
+
+_STORE = _Interned()
 
 
 def clear_caches() -> None:
-    """Forget memoized encodings (for benchmarks and tests)."""
-    _ENCODED_MEMO.clear()
-    _TOKEN_MEMO.clear()
-
-
-def _pack(names: Sequence[str | None]):
-    chunks: list[bytes] = []
-    tok_start = [0]
-    tok_persian: list[int] = []
-    name_tok = [0]
-    pos = 0
-    for name in names:
-        for codes, persian in _encoded(name) if name else ():
-            chunks.append(codes)
-            pos += len(codes)
-            tok_start.append(pos)
-            tok_persian.append(persian)
-        name_tok.append(len(tok_persian))
-    sym = np.frombuffer(b"".join(chunks), dtype=np.uint8) if chunks else np.zeros(1, np.uint8)
-    return (
-        sym,
-        np.asarray(tok_start, dtype=np.int64),
-        np.asarray(tok_persian, dtype=np.int64) if tok_persian else np.zeros(1, np.int64),
-        np.asarray(name_tok, dtype=np.int64),
-    )
+    """Forget interned names and tokens and the token-pair table (for benchmarks and tests)."""
+    with _STORE.lock:
+        _STORE.clear()
 
 
 def name_similarity_batch(a: Sequence[str | None], b: Sequence[str | None]) -> np.ndarray:
     """Pairwise :func:`name_similarity` of ``a[i]`` and ``b[i]`` as a float64 array.
 
-    Each distinct name is parsed once, then all pairs are scored in one compiled loop.
+    Each distinct name is parsed once and each distinct pair of tokens aligned once (both are
+    remembered between calls, up to :data:`MAX_NAMES` names, :data:`MAX_TOKENS` tokens and
+    :data:`MAX_PAIR_SLOTS` table slots); then all pairs are scored in one compiled loop.
+    Thread-safe (calls are serialized).
     """
     if len(a) != len(b):
         raise ValueError(f"a and b must have the same length ({len(a)} != {len(b)})")
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # many small objects, no cycles: the cycle collector only slows this down
-    try:
-        unique = dict.fromkeys(a)
-        unique.update(dict.fromkeys(b))
-        position = {name: i for i, name in enumerate(unique)}
-        ia = np.array(list(map(position.__getitem__, a)), dtype=np.int64)
-        ib = np.array(list(map(position.__getitem__, b)), dtype=np.int64)
-        sym, tok_start, tok_persian, name_tok = _pack(list(unique))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    from reckon.text._kernel import _scores
+    from reckon.text._kernel import scores
 
     params = np.array([WORST_TOKEN_WEIGHT, UNMATCHED_PENALTY, FIRST_CONSONANT_COST, FINAL_I_COST])
-    return _scores(sym, tok_start, tok_persian, name_tok, ia, ib, _SUB, _GAP, params)
+    out = np.empty(len(a), dtype=np.float64)
+    st = _STORE
+    gc_was_enabled = gc.isenabled()
+    with st.lock:
+        for lo in range(0, len(a), _CHUNK):
+            if st.n_names > MAX_NAMES or st.n_tok > MAX_TOKENS or len(st.word_tids) > MAX_TOKENS:
+                st.clear()
+            gc.disable()  # many small objects, no cycles: the cycle collector only slows this
+            try:
+                ia = st.ids(a[lo : lo + _CHUNK])
+                ib = st.ids(b[lo : lo + _CHUNK])
+            finally:
+                if gc_was_enabled:
+                    gc.enable()
+            out[lo : lo + len(ia)], st.table, st.count = scores(
+                ia, ib, st.name_start, st.name_tids, st.sym, st.tok_start, st.tok_persian,
+                st.tok_weight, st.max_len, _SUB, _GAP, params, st.table, st.count,
+                MAX_PAIR_SLOTS, _WINDOW, _MIN_HITS, _BYPASS,
+            )  # fmt: skip
+    return out
 
 
 def name_similarity(a: str | None, b: str | None) -> float:
