@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _machine import append_results  # noqa: E402
+from _machine import append_results
 
 NAMES = Path(__file__).resolve().parent.parent / "src" / "reckon" / "synth" / "data"
 JALALI_MONTHS = ["فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان"]
@@ -160,7 +160,7 @@ def main() -> None:
         "|---|---:|---:|---:|---:|---:|",
     ]
     reference = None
-    for label, kind, _file, rows, child_args in runs:
+    for label, kind, _file, _rows, child_args in runs:
         measured = _run_child(kind, *child_args)
         rate = measured["rows"] / measured["seconds"]
         reference = reference or rate
