@@ -1,7 +1,7 @@
 """Write docs/cli.md from the commands' own --help, so the reference never drifts.
 
-    .venv/bin/python scripts/cli_reference.py          # rewrite docs/cli.md
-    .venv/bin/python scripts/cli_reference.py --check  # exit 1 if docs/cli.md is stale
+.venv/bin/python scripts/cli_reference.py          # rewrite docs/cli.md
+.venv/bin/python scripts/cli_reference.py --check  # exit 1 if docs/cli.md is stale
 """
 
 from __future__ import annotations
@@ -31,7 +31,12 @@ def render() -> str:
     _register()
     runner = CliRunner()
     env = {"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
-    parts = ["# Command-line reference", "", "Generated from `--help` by `scripts/cli_reference.py`.", ""]
+    parts = [
+        "# Command-line reference",
+        "",
+        "Generated from `--help` by `scripts/cli_reference.py`.",
+        "",
+    ]
     for path in [(), *_walk(get_command(app))]:
         result = runner.invoke(app, [*path, "--help"], env=env, prog_name="reckon")
         title = " ".join(("reckon", *path))
