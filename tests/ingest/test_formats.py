@@ -99,3 +99,28 @@ def test_mapping_file_overrides_automatic(sqlite_project, tmp_path):
         record = session.scalars(select(Record)).one()
         assert record.place_of_detention == "Evin"
         assert record.death_earliest == date(1988, 7, 29)  # 7 Mordad 1367
+
+
+def test_worker_processes_give_the_same_records(tmp_path):
+    from reckon.store import init_project
+
+    rows = [
+        [f"A-{i}", "محمدرضا", f"کریمی{i}", "حسن", "۱۳۶۷/۰۵/۰۸", "اوین", ""] for i in range(5000)
+    ]
+    rows[17][4] = "1367/13/01"  # one bad row, reported in order
+    path = write_delimited(tmp_path / "many.csv", HEADERS, rows)
+    stored = []
+    for workers in (0, 1):
+        project = init_project(tmp_path / f"p{workers}")
+        result = import_file(project, path, "List", workers=workers)
+        assert (result.rows_imported, result.rows_rejected) == (4999, 1)
+        assert result.problems[0].row == 18
+        with project.session() as session:
+            stored.append(
+                [
+                    (r.row_number, r.raw, r.name_key, r.death_earliest)
+                    for r in session.scalars(select(Record).order_by(Record.id))
+                ]
+            )
+        project.close()
+    assert stored[0] == stored[1]

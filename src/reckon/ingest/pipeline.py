@@ -47,13 +47,15 @@ def normalize_chunk(
 
 
 def default_workers(size_bytes: int) -> int:
-    """Worker processes for a file of this size: none for small files, else the spare cores."""
-    if size_bytes < PARALLEL_MIN_BYTES or os.environ.get("RECKON_IMPORT_WORKERS") == "0":
-        return 0
+    """Worker processes for a file of this size (RECKON_IMPORT_WORKERS overrides).
+
+    Serial by default: measured on 2 cores, shipping normalized rows back from workers costs
+    more than it saves (benchmarks/RESULTS.md, Ingest). Workers are used only when asked for.
+    """
     wanted = os.environ.get("RECKON_IMPORT_WORKERS")
-    if wanted:
-        return max(0, int(wanted))
-    return max(1, (os.cpu_count() or 1) - 1)
+    if not wanted or size_bytes < PARALLEL_MIN_BYTES:
+        return 0
+    return max(0, int(wanted))
 
 
 def normalized_chunks(
