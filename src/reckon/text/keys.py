@@ -123,7 +123,7 @@ _LATIN_CHARS = str.maketrans(
 
 # --- Persian ---------------------------------------------------------------------------------
 
-_PERSIAN_CHARS = {
+PERSIAN_CONSONANTS = {
     "ب": "b",
     "پ": "p",
     "ت": "t",
@@ -152,13 +152,10 @@ _PERSIAN_CHARS = {
     "ل": "l",
     "م": "m",
     "ن": "n",
-    "ی": "I",
-    "ا": None,
-    "و": None,
-    "ع": None,
-    "ء": None,
 }
-_PERSIAN_CHARS = str.maketrans(_PERSIAN_CHARS)
+# In a key, ی is a consonant-like I and the vowel letters and ayn/hamza vanish.
+_PERSIAN_KEY_CHARS = {**PERSIAN_CONSONANTS, "ی": "I", "ا": None, "و": None, "ع": None, "ء": None}
+_PERSIAN_CHARS = str.maketrans(_PERSIAN_KEY_CHARS)
 _PERSIAN_NON_LETTER = re.compile(r"[^ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیء]+")
 #: ه after a consonant letter, before a compound suffix, is a silent final vowel (شنبه‌زاده);
 #: after ا و ی it is a consonant (شاه‌زاده Shahzadeh).

@@ -21,7 +21,12 @@ from __future__ import annotations
 
 import re
 
-from reckon.text.keys import _PERSIAN_SILENT_HE, MAKSURA_ENDINGS, MAKSURA_WORDS
+from reckon.text.keys import (
+    _PERSIAN_SILENT_HE,
+    MAKSURA_ENDINGS,
+    MAKSURA_WORDS,
+    PERSIAN_CONSONANTS,
+)
 
 CONSONANTS = "bptsjChxdzrSqfkglmnv"
 LATIN_VOWELS = "aeouUI"
@@ -55,34 +60,7 @@ _LATIN_UNIT_MAP = {
     "x": "ks",
 }
 _PERSIAN_MAP = {
-    "ب": "b",
-    "پ": "p",
-    "ت": "t",
-    "ط": "t",
-    "ث": "s",
-    "س": "s",
-    "ص": "s",
-    "ج": "j",
-    "ژ": "j",
-    "چ": "C",
-    "ح": "h",
-    "ه": "h",
-    "خ": "x",
-    "د": "d",
-    "ذ": "z",
-    "ز": "z",
-    "ض": "z",
-    "ظ": "z",
-    "ر": "r",
-    "ش": "S",
-    "غ": "q",
-    "ق": "q",
-    "ف": "f",
-    "ک": "k",
-    "گ": "g",
-    "ل": "l",
-    "م": "m",
-    "ن": "n",
+    **PERSIAN_CONSONANTS,
     "ی": "Y",
     "و": "W",
     "ا": "Â",
