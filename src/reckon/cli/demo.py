@@ -113,7 +113,7 @@ def demo(
     project.close()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ReckonWarning)
-        lcmcr = LCMCR(K=10, burnin=10_000, samples=1000, thinning=50, chains=2, seed=seed).fit(
+        lcmcr = LCMCR(K=10, burnin=10_000, samples=1000, thinning=200, chains=2, seed=seed).fit(
             histories
         )
         loglinear = LogLinear(model="select").fit(histories)
