@@ -284,8 +284,12 @@ def persian_readings(token: str) -> list[str]:
     return [reading] if reading and reading != persian_skeleton(t) else []
 
 
-def persian_skeleton(token: str) -> str:
-    """Skeleton of one normalized Persian word. ``persian_skeleton("حسینی") == "hsInI"``."""
+def persian_letters(token: str) -> str:
+    """The letters of a Persian word with the spellings that read otherwise rewritten.
+
+    Alef maksura endings read as alef, initial خوا as خا (the و is silent), الدین as ادین.
+    Shared by the key and the phonetic similarity so both read a word the same way.
+    """
     t = _PERSIAN_NON_LETTER.sub("", token)
     if not t:
         return ""
@@ -295,6 +299,14 @@ def persian_skeleton(token: str) -> str:
         t = "خا" + t[3:]
     if "الدین" in t:
         t = t.replace("الدین", "ادین")
+    return t
+
+
+def persian_skeleton(token: str) -> str:
+    """Skeleton of one normalized Persian word. ``persian_skeleton("حسینی") == "hsInI"``."""
+    t = persian_letters(token)
+    if not t:
+        return ""
     if "دج" in t:  # as Latin "dj" is one sound (محمدجواد = Mohammadjavad = Modjtaba's dj)
         t = t.replace("دج", "ج")
     if "تچ" in t:  # as Latin "tch" (ساعتچی = Saatchi = Saatchi)

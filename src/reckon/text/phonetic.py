@@ -23,9 +23,8 @@ import re
 
 from reckon.text.keys import (
     _PERSIAN_SILENT_HE,
-    MAKSURA_ENDINGS,
-    MAKSURA_WORDS,
     PERSIAN_CONSONANTS,
+    persian_letters,
 )
 
 CONSONANTS = "bptsjChxdzrSqfkglmnv"
@@ -95,15 +94,9 @@ def latin_symbols(token: str) -> str:
 
 def persian_symbols(token: str) -> str:
     """Symbol sequence of one normalized Persian word."""
-    t = _PERSIAN_NON_LETTER.sub("", token)
+    t = persian_letters(token)
     if not t:
         return ""
-    if t in MAKSURA_WORDS or t.endswith(MAKSURA_ENDINGS):
-        t = t[:-1] + "ا"
-    if t.startswith("خوا"):
-        t = "خا" + t[3:]
-    if "الدین" in t:
-        t = t.replace("الدین", "ادین")
     if "او" in t[1:] or "وو" in t:
         t = t[0] + t[1:].replace("اوو", "ا\u0001").replace("وو", "\u0001").replace("او", "ا\u0002")
     if "ه" in t:
