@@ -68,7 +68,6 @@ _PERSIAN_MAP = {
     "\u0001": "vW",
     "\u0002": "vw",
 }
-_PERSIAN_NON_LETTER = re.compile(r"[^ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیء]+")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
