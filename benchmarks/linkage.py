@@ -251,8 +251,13 @@ def truth_frame(project_dir: Path, scenario_dir: Path) -> pd.DataFrame:
 
 
 def bench(size: int, args: argparse.Namespace, workdir: Path) -> list[dict]:
-    print(f"\n== {size:,} records: generating and importing", flush=True)
-    scenario_dir, project_dir, import_seconds = prepare(size, args.seed, workdir)
+    scenario_dir, project_dir = workdir / f"synth-{size}", workdir / f"project-{size}"
+    if args.reuse and (project_dir / "reckon.db").exists() and scenario_dir.exists():
+        print(f"\n== {size:,} records: reusing {project_dir}", flush=True)
+        import_seconds = float("nan")
+    else:
+        print(f"\n== {size:,} records: generating and importing", flush=True)
+        scenario_dir, project_dir, import_seconds = prepare(size, args.seed, workdir)
     truth = truth_frame(project_dir, scenario_dir).set_index("record_id")
     print(f"   imported {len(truth):,} records in {import_seconds:.0f} s", flush=True)
     rows = []
@@ -304,6 +309,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None, help="Keep the projects here.")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Link the projects already in --workdir again instead of generating new ones.",
+    )
     parser.add_argument("--no-append", action="store_true", help="Do not write RESULTS.md.")
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="reckon-linkage-bench-"))

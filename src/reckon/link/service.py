@@ -39,8 +39,10 @@ from reckon.link.features import (
     load_records,
     model_input,
 )
+from reckon.link.frequencies import name_frequency_lookups
 from reckon.link.model import LinkageModel, TrainingConfig, load_model, save_model, train
 from reckon.link.persons import PersonChanges, assign_persons
+from reckon.link.refine import match_weights, refit
 from reckon.model import DecidedBy, DecisionKind, LinkDecision
 from reckon.store.project import Project, current_actor
 
@@ -247,9 +249,9 @@ def link_project(
     similarity = NameSimilarity()
     engine = make_engine(config.engine, **{"temp_dir": run_dir / "tmp", **config.engine_options})
     try:
-        if config.model_version is None:
+        trained_now = config.model_version is None
+        if trained_now:
             model = train(engine, features, similarity, config.training, progress=say)
-            model = save_model(project.root, model)
             lap("training")
         say(f"scoring candidate pairs ({engine.name})")
         count = _predict(engine, features, model, similarity, config.floor, run_dir / PAIRS_FILE)
@@ -257,6 +259,11 @@ def link_project(
     finally:
         engine.close()
         _remove_tree(run_dir / "tmp")
+    if trained_now:
+        say(f"refitting the model on {count:,} scored pairs")
+        model = _refit_on_pairs(model, run_dir / PAIRS_FILE, records=len(features))
+        model = save_model(project.root, model)
+        lap("refit")
 
     record_ids = features["unique_id"].to_numpy()
     del features
@@ -300,6 +307,10 @@ def _predict(
     engine.register_functions(similarity)
     table = engine.input_table(model_input(features))
     linker = Linker(table, model.for_dialect(engine.dialect), engine.db_api())
+    for column, lookup in name_frequency_lookups(features).items():
+        linker.table_management.register_term_frequency_lookup(
+            engine.input_table(lookup), column, overwrite=True
+        )
     try:
         predictions = linker.inference.predict(threshold_match_probability=floor)
     except Exception as error:  # noqa: BLE001 - Splink and the engines raise many types
@@ -312,6 +323,30 @@ def _predict(
         if any(level.get("tf_adjustment_column") for level in c["comparison_levels"])
     ]
     return engine.write_pairs(predictions, path, columns)
+
+
+def _refit_on_pairs(model: LinkageModel, path: Path, records: int) -> LinkageModel:
+    """Refit m and the prior on the scored pairs (:mod:`reckon.link.refine`), rewrite the pairs
+    file's weights and probabilities with them, and return the refitted model."""
+    with duckdb.connect() as connection:
+        pairs = connection.execute(f"SELECT * FROM {parquet_source(path)}").df()
+        if pairs.empty:
+            return model
+        fitted = refit(model.settings, pairs, records)
+        pairs.update(match_weights(fitted.settings, pairs, fitted.gammas))
+        connection.register("refitted", pairs)
+        temporary = path.with_suffix(".refit.parquet")
+        connection.execute(
+            f"COPY (SELECT * FROM refitted ORDER BY unique_id_l, unique_id_r) "
+            f"TO '{temporary.as_posix()}' (FORMAT parquet, COMPRESSION zstd)"
+        )
+    if path.is_dir():  # Spark writes a folder of parts
+        _remove_tree(path)
+    temporary.replace(path)
+    training = {**model.training, "prior": fitted.prior,
+                "refit": {"pairs": len(pairs), "iterations": fitted.iterations,
+                          "expected_matches": round(fitted.expected_matches, 1)}}  # fmt: skip
+    return LinkageModel(settings=fitted.settings, created_at=model.created_at, training=training)
 
 
 def _save(
