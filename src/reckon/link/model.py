@@ -223,7 +223,8 @@ def train(
                                             blocking=False))  # fmt: skip
     engine.register_functions(similarity)
     sample = model_input(sample)
-    linker = Linker(engine.input_table(sample), settings_for(engine.dialect), engine.db_api())
+    table = engine.input_table(sample)
+    linker = Linker(table, settings_for(engine.dialect), engine.db_api())
     say(f"training on {m:,} of {n:,} records: prior")
     matches = deterministic_matches(sample)
     if matches == 0:
@@ -258,7 +259,7 @@ def train(
                 for level in comparison["comparison_levels"]:
                     if fixed and not level.get("is_null_level"):
                         level["fix_m_probability"] = True
-            linker = Linker(engine.input_table(sample), trained, engine.db_api())
+            linker = Linker(table, trained, engine.db_api())
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True

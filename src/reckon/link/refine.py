@@ -34,6 +34,9 @@ import pandas as pd
 
 #: Least m probability of a level after refitting (about -10 bits for a disagreement).
 MIN_M = 1e-3
+#: Fewer scored pairs than this and the trained model is kept as it is: a handful of pairs
+#: (a project of a few dozen records) is too few to re-estimate every level from.
+MIN_PAIRS = 500
 #: The refitted prior stays within this factor of the trained one. Where the comparisons cannot
 #: tell matches apart, EM on the prior alone drifts towards "no matches at all" (or all);
 #: the bound keeps a weak model from talking itself out of every link.

@@ -15,6 +15,9 @@ record-to-person assignments and the human decisions.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import json
 import time
 import uuid
@@ -42,7 +45,7 @@ from reckon.link.features import (
 from reckon.link.frequencies import name_frequency_lookups
 from reckon.link.model import LinkageModel, TrainingConfig, load_model, save_model, train
 from reckon.link.persons import PersonChanges, assign_persons
-from reckon.link.refine import match_weights, refit
+from reckon.link.refine import MIN_PAIRS, match_weights, refit
 from reckon.model import DecidedBy, DecisionKind, LinkDecision
 from reckon.store.project import Project, current_actor
 
@@ -237,6 +240,7 @@ def link_project(
     features = build_features(records, progress=lambda step: say(f"features: {step}"))
     del records
     features = model_input(add_blocking_columns(features))  # only what the model reads
+    release_memory()
     lap("features")
 
     model: LinkageModel
@@ -252,21 +256,25 @@ def link_project(
         trained_now = config.model_version is None
         if trained_now:
             model = train(engine, features, similarity, config.training, progress=say)
+            engine.drop_tables()
+            release_memory()
             lap("training")
         say(f"scoring candidate pairs ({engine.name})")
-        count = _predict(engine, features, model, similarity, config.floor, run_dir / PAIRS_FILE)
+        record_ids = features["unique_id"].to_numpy()
+        scoring = _scoring_input(engine, features, similarity)
+        del features  # the engine holds its own copy now; the frame's memory goes back
+        release_memory()
+        count = _predict(engine, scoring, model, similarity, config.floor, run_dir / PAIRS_FILE)
         lap("prediction")
     finally:
         engine.close()
         _remove_tree(run_dir / "tmp")
     if trained_now:
         say(f"refitting the model on {count:,} scored pairs")
-        model = _refit_on_pairs(model, run_dir / PAIRS_FILE, records=len(features))
+        model = _refit_on_pairs(model, run_dir / PAIRS_FILE, records=len(record_ids))
         model = save_model(project.root, model)
         lap("refit")
 
-    record_ids = features["unique_id"].to_numpy()
-    del features
     say(f"clustering {len(record_ids):,} records from {count:,} scored pairs")
     pairs = read_pairs(run_dir / PAIRS_FILE)
     must, cannot = human_constraints(project)
@@ -298,19 +306,32 @@ def link_project(
     return result
 
 
+@dataclass
+class _ScoringInput:
+    """What scoring needs from the feature frame, so that the frame can go before it starts."""
+
+    table: Any
+    term_frequencies: dict[str, Any]
+
+
+def _scoring_input(engine, features: pd.DataFrame, similarity) -> _ScoringInput:
+    similarity.precompute(*similarity_pairs(features))
+    lookups = {
+        column: engine.lookup_table(lookup)
+        for column, lookup in name_frequency_lookups(features).items()
+    }
+    return _ScoringInput(engine.input_table(model_input(features)), lookups)
+
+
 def _predict(
-    engine, features: pd.DataFrame, model: LinkageModel, similarity, floor: float, path: Path
+    engine, scoring: _ScoringInput, model: LinkageModel, similarity, floor: float, path: Path
 ) -> int:
     from splink import Linker
 
-    similarity.precompute(*similarity_pairs(features))
     engine.register_functions(similarity)
-    table = engine.input_table(model_input(features))
-    linker = Linker(table, model.for_dialect(engine.dialect), engine.db_api())
-    for column, lookup in name_frequency_lookups(features).items():
-        linker.table_management.register_term_frequency_lookup(
-            engine.input_table(lookup), column, overwrite=True
-        )
+    linker = Linker(scoring.table, model.for_dialect(engine.dialect), engine.db_api())
+    for column, lookup in scoring.term_frequencies.items():
+        linker.table_management.register_term_frequency_lookup(lookup, column, overwrite=True)
     try:
         predictions = linker.inference.predict(threshold_match_probability=floor)
     except Exception as error:  # noqa: BLE001 - Splink and the engines raise many types
@@ -330,7 +351,7 @@ def _refit_on_pairs(model: LinkageModel, path: Path, records: int) -> LinkageMod
     file's weights and probabilities with them, and return the refitted model."""
     with duckdb.connect() as connection:
         pairs = connection.execute(f"SELECT * FROM {parquet_source(path)}").df()
-        if pairs.empty:
+        if len(pairs) < MIN_PAIRS:
             return model
         fitted = refit(model.settings, pairs, records)
         pairs.update(match_weights(fitted.settings, pairs, fitted.gammas))
@@ -415,6 +436,14 @@ def _write_run(run_dir: Path, result: LinkResult, model: LinkageModel | None,
         source_run=source_run,
     )
     (run_dir / RUN_FILE).write_text(json.dumps(info, indent=2, default=str) + "\n", "utf-8")
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the system. glibc keeps what a large pandas frame freed, so
+    without this the next step's peak stacks on the last one's garbage."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _remove_tree(path: Path) -> None:

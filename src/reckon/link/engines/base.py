@@ -25,6 +25,12 @@ class Engine(Protocol):
     def input_table(self, features: pd.DataFrame) -> Any:
         """The feature frame in the form Splink takes for this engine."""
 
+    def lookup_table(self, frame: pd.DataFrame) -> Any:
+        """A small table (term frequencies) in the form Splink registers for this engine."""
+
+    def drop_tables(self) -> None:
+        """Free what earlier work (training) left in the engine."""
+
     def write_pairs(self, predictions: Any, path: Path, columns: list[str]) -> int:
         """Write ``columns`` of Splink's predictions to Parquet at ``path``; return the rows."""
 

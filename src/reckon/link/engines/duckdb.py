@@ -28,6 +28,7 @@ class DuckDBEngine:
         temp_dir: Path | str | None = None,
     ) -> None:
         self.connection = duckdb.connect(":memory:")
+        self._tables = 0
         self.connection.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
         if memory_limit:
             self.connection.execute(f"SET memory_limit = '{memory_limit}'")
@@ -54,7 +55,29 @@ class DuckDBEngine:
         )
 
     def input_table(self, features: pd.DataFrame) -> Any:
-        return features
+        """A DuckDB table holding a copy of ``features`` (its name): DuckDB stores it compactly
+        and may spill it, and the caller can free the frame."""
+        self._tables += 1
+        name = f"reckon_input_{self._tables}"
+        self.connection.register("reckon_frame", features)
+        try:
+            self.connection.execute(f"CREATE TABLE {name} AS SELECT * FROM reckon_frame")
+        finally:
+            self.connection.unregister("reckon_frame")
+        return name
+
+    def lookup_table(self, frame: pd.DataFrame) -> Any:
+        return frame
+
+    def drop_tables(self) -> None:
+        """Drop every table and view (training's), so scoring starts with empty buffers."""
+        rows = self.connection.execute(
+            "SELECT table_name, table_type FROM information_schema.tables "
+            "WHERE table_schema = 'main'"
+        ).fetchall()
+        for name, kind in rows:
+            what = "VIEW" if kind == "VIEW" else "TABLE"
+            self.connection.execute(f'DROP {what} IF EXISTS "{name}"')
 
     def write_pairs(self, predictions: Any, path: Path, columns: list[str]) -> int:
         path = Path(path)

@@ -111,6 +111,12 @@ class SparkEngine:
         ]
         return self.spark.createDataFrame(rows, T.StructType(fields))
 
+    def lookup_table(self, frame: pd.DataFrame) -> Any:
+        return self.input_table(frame)
+
+    def drop_tables(self) -> None:
+        self.spark.catalog.clearCache()
+
     def write_pairs(self, predictions: Any, path: Path, columns: list[str]) -> int:
         frame = predictions.as_spark_dataframe().select(*columns)
         frame.write.mode("overwrite").parquet(str(path))
