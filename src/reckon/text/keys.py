@@ -8,24 +8,35 @@ and ZWNJ inside compounds do not matter.
 Persian script does not write short vowels, and و is read v, u or o (وحید Vahid, نوری Nouri,
 روشن Roshan, پرورش Parvaresh); Latin spellings write vowels but disagree about them
 (Hossein/Hussein, Mahmud/Mahmoud, Khosro/Khosrow). A key must be *equal* for every spelling, so
-the skeleton keeps what all spellings agree on: consonants, ی/i (which separates Hosseini from
-Hassani), a word-initial و/v, the sound at the end of a word (Hamid/Hamideh, Mobin/Mobina), and
-drops the rest. The price: names that differ only in و/u or a short vowel share a key
-(محمد/محمود, Mohammad/Mahmoud); :func:`reckon.text.name_similarity` tells them apart.
+the skeleton keeps what the spellings agree on: consonants; ی/i (which separates Hosseini from
+Hassani); a و after the first syllable, which Latin spellings write u, ou, oo, ow or v (which
+separates محمود Mahmoud from محمد Mohammad, شهنواز from شهناز); a vowel at the start of a word
+(امیر Amir / میر Mir); the sound at the end of a word (Hamid/Hamideh, Mobin/Mobina, Khosro).
+It drops the rest: short vowels, ا, and the vowel of the first syllable, which Latin spellings
+write every way (نوری Nouri Nuri Noori, روحانی Rouhani Rohani, محمد Muhammad, جواد Javad). The
+price, both ways: names that differ only in ا, a short vowel or a first-syllable و share a key
+(ناصر/نصر, Nasser/Nasr, Hamed/Hamad), and a Latin o written for a later و (Kourosh = کوروش,
+Cameron = کامرون) or an Arabic-style u for a short vowel after the first syllable (Yusuf) gives
+another key; :func:`reckon.text.name_keys` adds the o-as-و reading, and
+:func:`reckon.text.name_similarity` grades all of them.
 
 Rule table (tuned on the dev split of benchmarks/data/name_pairs.csv):
 
 ==============================  =========================================  ======
 Persian                         Latin                                      symbol
 ==============================  =========================================  ======
-ا آ ع ء, short vowels           a e o u, ou oo ow, apostrophes ' ’ ʿ ʾ     (none)
-و (not first letter)            v w (not first letter)                     (none)
+ا آ ع ء, short vowels           a e o, apostrophes ' ’ ʿ ʾ                 (none)
+ا آ ع as first letter           a e i o u as first letter                  E
+و in the first syllable (after  the vowels of the first syllable (u ou oo  (none)
+the first letter and any ا ع)   ow too, i y kept as I), and a v w after
+                                them (Javad, Kaveh, Mousavi's ou)
+و elsewhere (not first letter)  u ou oo ow, v w (not first letter)         U
 و as first letter               v w as first letter                        v
 ی                               i y ee (ei ey ai ay ie → one)              I
 ب پ ت ط                         b p t                                      b p t
 ث س ص                           s, c before e/i/y                          s
 ذ ز ض ظ                         z                                          z
-ج ژ                             j zh dj (Pejman = Pezhman)                 j
+ج ژ                             j zh jh dj (Pejman = Pezhman = Pejhman)    j
 ح ه                             h                                          h
 خ                               kh                                         x
 ق غ                             q gh                                       q
@@ -33,39 +44,52 @@ Persian                         Latin                                      symbo
 ک گ                             k c ck, g                                  k, g
 ا at the end of a word          a at the end of a word                     A
 ه at the end of a word          e at the end after a consonant (Fateme)    h
+و at the end of a word          o at the end of a word of two syllables    U
+                                or more (Khosro = Khosrow = خسرو)
 ==============================  =========================================  ======
 
 Word rules:
 
-* a first ای / عی, and a first Latin i or vowel + i/y (also doubled: Ayyar), is dropped
-  (ایرج/Iraj, ایوب/Ayoub, عیسی/Eisa, Ibrahim = Ebrahim, ایار/Ayyar);
+* a first ای / عی, and a first Latin i or vowel + i/y (also doubled: Ayyar), is one initial
+  vowel E (ایرج/Iraj, ایوب/Ayoub, عیسی/Eisa, Ibrahim = Ebrahim, ایار/Ayyar);
+* u before a doubled consonant is a short vowel (Hussein, Muhammad, Abdullah), and so is the u
+  of the article in Abdul-, Abdur-, Abul- (ابوال is read Abol: ابوالفضل = Abolfazl = Abulfazl);
+* پور and a Latin word starting pour/poor/pur keep their first-syllable و, which every spelling
+  writes (پوری Pouri ≠ پری Pari, پورمحمدی = Pourmohammadi);
+* داود کاوس طاوس are read as written داوود کاووس طاووس (the و is both v and u: Davoud);
 * ی at the end of مرتضی مصطفی مجتبی عیسی موسی یحیی کبری صغری هدی مولی عظمی کسری, and of a
-  compound ending in الهدی (علم‌الهدی/Alamolhoda), is read "a";
-* خوا at the start of a word is read "kha" (خوانساری/Khansari, خواجه/Khajeh);
+  compound ending in الهدی (علم‌الهدی/Alamolhoda), is read "a", also before a compound suffix
+  (عیسی‌زاده = Isazadeh);
+* خوا at the start of a word, and in خواه / خواست, is read "kha" (خوانساری/Khansari,
+  خواجه/Khajeh, دلخواسته/Delkhasteh; اخوان Akhavan keeps its v);
 * a silent ه before a compound suffix (زاده زادگان پور نژاد گر کار چی) is dropped when it
   follows a consonant letter (شنبه‌زاده/Shanbezadeh, نقره‌کار/Noghrekar, کوره‌چیان/Kourechian;
   after ا و ی it is a consonant: شاه‌زاده/Shahzadeh), and so is the h of Latin "eh" before one
-  (Shanbehzadeh);
+  (Shanbehzadeh); not before فر نیا, where به ده are words with a sounded ه (بهنیا Behnia);
 * a final ع is dropped before the final-vowel rule (شجاع/Shoja);
 * the ل of الدین is not pronounced: ضیاءالدین = Ziaeddin = Zia-ol-din;
 * دج and تچ are one sound, as Latin "dj" and "tch" are (محمدجواد = Mohammadjavad =
   Mohammad-Javad, براتچی = Baratchi);
 * q after n is read g, in both scripts (فرهنگی = Farhangi = Farhanghi, سینگ = Singh,
   علی‌نقی = Alinaghi);
-* repeated symbols collapse, also across the tokens of a name (Mohammad → mhmd, Davood → d,
+* repeated symbols collapse, also across the tokens of a name (Mohammad → mhmd, Davood → dUd,
   شاه حسینی = Shahhosseini);
 * the parts of a compound given name (محمد رضا, Mohammad Javad; see
   :data:`reckon.text.names.COMPOUND_FIRST_WORDS`) are keyed as one word, as when written joined.
 
 Conventions a single key cannot follow (an Arabic-style i for a short vowel, a final a for ه, a
-French ch or mute e, sh or zh as two sounds, an assimilated ال) give *other readings*
-(:func:`latin_readings`, :func:`persian_readings`), which :func:`reckon.text.name_keys` adds
-after the rotations of a name.
+French ch or mute e, sh or zh as two sounds, th for ث, an o for a later و, an assimilated ال)
+give *other readings* (:func:`latin_readings`, :func:`persian_readings`), which
+:func:`reckon.text.name_keys` adds after the rotations of a name.
 
 >>> [latin_skeleton(t) for t in ("nouri", "noury", "nuri", "noori")]
 ['nrI', 'nrI', 'nrI', 'nrI']
 >>> persian_skeleton("نوری"), persian_skeleton("حسینی"), latin_skeleton("hassani")
 ('nrI', 'hsInI', 'hsnI')
+>>> persian_skeleton("محمود"), latin_skeleton("mahmoud"), latin_skeleton("mohammad")
+('mhmUd', 'mhmUd', 'mhmd')
+>>> persian_skeleton("امیر"), latin_skeleton("amir"), latin_skeleton("mir")
+('EmIr', 'EmIr', 'mIr')
 >>> persian_skeleton("فاطمه"), latin_skeleton("fateme"), latin_skeleton("fatemeh")
 ('ftmh', 'ftmh', 'ftmh')
 """
@@ -79,7 +103,7 @@ from itertools import combinations
 #: Compound suffixes before which a silent final ه / "eh" is dropped.
 COMPOUND_SUFFIXES_PERSIAN = ("زاده", "زادگان", "پور", "نژاد", "گر", "کار", "چی")
 COMPOUND_SUFFIXES_LATIN = (
-    *("zade", "zada", "pour", "poor", "pur", "nejad", "nezhad", "gar", "kar", "chi"),
+    *("zade", "zada", "pour", "poor", "pur", "nejad", "nezhad", "nejhad", "gar", "kar", "chi"),
 )
 
 # --- Latin -----------------------------------------------------------------------------------
@@ -88,7 +112,7 @@ _LATIN_NON_ALPHA = re.compile(r"[^a-z]+")
 _LATIN_SILENT_EH = re.compile(r"eh(?=(?:" + "|".join(COMPOUND_SUFFIXES_LATIN) + "))")
 _LATIN_SOFT_C = re.compile(r"c(?=[eiy])")
 _LATIN_OLDIN = re.compile(r"(?<=[a-z])[aeiou]?ldin")
-_LATIN_DIGRAPH = re.compile(r"tsch|dsch|tch|dj|kh|gh|sh|ch|zh|ck|ee|x")
+_LATIN_DIGRAPH = re.compile(r"tsch|dsch|tch|dj|kh|gh|sh|ch|zh|jh|ck|ee|ou|oo|ow|x")
 _LATIN_DIGRAPH_MAP = {
     "tsch": "C",  # German
     "dsch": "j",  # German
@@ -99,11 +123,16 @@ _LATIN_DIGRAPH_MAP = {
     "sh": "S",
     "ch": "C",
     "zh": "j",
+    "jh": "j",
     "ck": "k",
     "ee": "i",
+    "ou": "U",
+    "oo": "U",
+    "ow": "U",
     "x": "ks",
 }
 _LATIN_INITIAL = re.compile(r"^(?:[aeou]+[iy]|i)(?=[^aeiouy])|^(?:[aeou]+y+)")
+_LATIN_SHORT_U = re.compile(r"(?<![aeo])u(?=([b-df-hj-np-tv-z])\1)")
 _LATIN_FINAL_E = re.compile(r"(?<=[^aeiouyAEIOUY])e$")
 _LATIN_FINAL_A = re.compile(r"(?<=[^aeiou])a$|(?<=[ie])a$")
 _LATIN_CHARS = str.maketrans(
@@ -111,11 +140,11 @@ _LATIN_CHARS = str.maketrans(
         "a": None,
         "e": None,
         "o": None,
-        "u": None,
+        "u": "U",
         "i": "I",
         "y": "I",
-        "v": None,
-        "w": None,
+        "v": "U",
+        "w": "U",
         "c": "k",
         "X": "x",
     }
@@ -153,14 +182,18 @@ PERSIAN_CONSONANTS = {
     "م": "m",
     "ن": "n",
 }
-# In a key, ی is a consonant-like I and the vowel letters and ayn/hamza vanish.
-_PERSIAN_KEY_CHARS = {**PERSIAN_CONSONANTS, "ی": "I", "ا": None, "و": None, "ع": None, "ء": None}
+# In a key, ی is a consonant-like I, و (after the first syllable) is U, ا and ayn/hamza vanish.
+_PERSIAN_KEY_CHARS = {**PERSIAN_CONSONANTS, "ی": "I", "ا": None, "و": "U", "ع": None, "ء": None}
 _PERSIAN_CHARS = str.maketrans(_PERSIAN_KEY_CHARS)
 _PERSIAN_NON_LETTER = re.compile(r"[^ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیء]+")
 #: ه after a consonant letter, before a compound suffix, is a silent final vowel (شنبه‌زاده);
 #: after ا و ی it is a consonant (شاه‌زاده Shahzadeh).
 _PERSIAN_SILENT_HE = re.compile("(?<=[^اوی])ه(?=(?:" + "|".join(COMPOUND_SUFFIXES_PERSIAN) + "))")
 _PERSIAN_INITIAL = re.compile("^[اع]+ی")
+#: و in the first syllable: after the first letter and any ا ع.
+_PERSIAN_FIRST_VAV = re.compile("^(.[اع]*)و")
+#: Words whose و is read twice, v then u, as if written وو.
+VAV_DOUBLE_DUTY = {"داود": "داوود", "کاوس": "کاووس", "طاوس": "طاووس"}
 #: Words whose final ی is read "a" (alef maksura).
 MAKSURA_WORDS = frozenset({"عیسی", "موسی", "یحیی", "کبری", "صغری", "هدی", "مولی", "عظمی", "کسری"})
 MAKSURA_ENDINGS = ("مرتضی", "مصطفی", "مجتبی", "الهدی")
@@ -180,6 +213,29 @@ def _collapse(skeleton: str) -> str:
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 
 
+#: The first syllable of a Latin word: onset (consonants, or y before a vowel), nucleus (vowels,
+#: or y after one), and a v/w after it.
+_LATIN_FIRST_SYLLABLE = re.compile(
+    r"^((?:[^aeiouyU]|y(?=[aeiouU]))*)((?:[aeiouU]|y(?![aeiouU]))+)([vw]+)?"
+)
+_LATIN_EXEMPT = ("pour", "poor", "pur")
+_LATIN_VOWEL = re.compile("[aeiouyU]")
+#: The u of the article in Abdul-, Abdur-, Abul- (عبدال, ابوال: short).
+_LATIN_ARTICLE_U = re.compile(r"^(abd)u(?=[a-z])|^(ab)u(?=l)")
+
+
+def _latin_first_syllable(t: str) -> str:
+    """The vowels of the first syllable dropped but i/y, and a v/w after a nucleus without i/y."""
+    m = _LATIN_FIRST_SYLLABLE.match(t)
+    if m is None:
+        return t
+    onset, nucleus, v = m.groups()
+    kept = "".join(ch for ch in nucleus if ch in "iy")
+    if v and kept:
+        kept += v
+    return onset + kept + t[m.end() :]
+
+
 def latin_skeleton(token: str) -> str:
     """Skeleton of one normalized (lower-case ASCII) Latin word. ``latin_skeleton("hosseini") == "hsInI"``."""
     t = _LATIN_NON_ALPHA.sub("", token)
@@ -194,11 +250,18 @@ def _latin_skeleton(t: str) -> str:
         t = _LATIN_SOFT_C.sub("s", t)
     if "ldin" in t:
         t = _LATIN_OLDIN.sub("din", t)
+    if "u" in t:
+        t = _LATIN_SHORT_U.sub("o", t)
+        if t[0] == "a":
+            t = _LATIN_ARTICLE_U.sub(lambda m: (m.group(1) or m.group(2)) + "o", t)
+    exempt = t.startswith(_LATIN_EXEMPT)
     initial = "v" if t[0] in "vw" else ""
     if initial:
         t = t[1:]
-    elif len(t) > 2:
-        t = _LATIN_INITIAL.sub("", t)
+    elif t[0] in "aeiou":
+        initial = "E"
+        if len(t) > 2:
+            t = _LATIN_INITIAL.sub("", t)
     t = _LATIN_DIGRAPH.sub(lambda m: _LATIN_DIGRAPH_MAP[m.group(0)], t)
     if "|" in t:
         t = t.replace("|", "")
@@ -208,14 +271,21 @@ def _latin_skeleton(t: str) -> str:
             final, t = "h", t[:-1]
         elif _LATIN_FINAL_A.search(t):
             final, t = "A", t[:-1]
+        elif t[-1] == "o" and _LATIN_VOWEL.search(t, 0, len(t) - 1):
+            final, t = "U", t[:-1]
+    if not exempt:
+        t = _latin_first_syllable(t)
     return _collapse(initial + t.translate(_LATIN_CHARS) + final)
 
 
 _CONSONANT = "bcdfghjklmnpqrstvxz"
-_SHORT_I = re.compile(f"(?<=[{_CONSONANT}])i(?=[{_CONSONANT}])")
+_SHORT_I = re.compile(
+    f"(?<=[{_CONSONANT}])i(?=[{_CONSONANT}])(?!{'|'.join(('zad', *COMPOUND_SUFFIXES_LATIN))})"
+)
 _FINAL_A_FOR_HEH = re.compile(f"(?<=[{_CONSONANT}iy])a$")
 _FINAL_MUTE_E = re.compile(f"(?<=[{_CONSONANT}])e$")
-#: At most this many single i's of a word are tried as short vowels (2**3 - 1 readings).
+_SINGLE_O = re.compile(r"(?<![ao])o(?![ouw])")
+#: At most this many single i's (o's) of a word are tried as short vowels (2**3 - 1 readings).
 _MAX_SHORT_I = 3
 
 
@@ -226,12 +296,16 @@ def latin_readings(token: str) -> list[str]:
     reading                                     example
     ==========================================  ===========================================
     an i between consonants is a short vowel    Mujahidi = مجاهدی, Arif = عارف, Mirbaqiri
-    (Arabic style; each one, or several)        = میرباقری (only the second i)
+    (Arabic style; each one, or several; not    = میرباقری (only the second i); not the
+    the i before a compound suffix)             i of Javadipour, Ahmadinejad
     a final a after a consonant or i is ه       Khadija = خدیجه, Asia = آسیه
     a final e after a consonant is mute         Nasrine = نسرین, Mike = مایک
     (French, English)
     ch is ش (French), sch is ش (German)         Chemirani = شمیرانی, Schmidt = شمیت
     sh, zh are two sounds                       Eshagh = اسحاق, Azhari = ازهری
+    th is ث (Arabic style)                      Maytham = میثم, Othman = عثمان
+    an o after the first syllable is و (each    Kourosh = کوروش, Cameron = کامرون,
+    one, or two)                                Zomorodi = زمرودی
     ==========================================  ===========================================
 
     >>> latin_readings("mujahidi")
@@ -264,6 +338,13 @@ def latin_readings(token: str) -> list[str]:
     for digraph in ("sh", "zh"):
         if digraph in t:
             read(t.replace(digraph, digraph[0] + "|h"))
+    if "th" in t:
+        read(t.replace("th", "s"))  # Arabic-style th for ث
+    if "o" in t:
+        positions = [m.start() for m in _SINGLE_O.finditer(t)][:_MAX_SHORT_I]
+        for k in range(1, min(2, len(positions)) + 1):
+            for chosen in combinations(positions, k):
+                read("".join("ou" if q in chosen else ch for q, ch in enumerate(t)))
     return out
 
 
@@ -275,7 +356,7 @@ def persian_readings(token: str) -> list[str]:
     assimilated (عبدالرحیم = Abdorrahim as well as Abdolrahim, دارالشفایی = Daroshafaei).
 
     >>> persian_readings("عبدالرحیم")
-    ['bdrhIm']
+    ['EbdrhIm']
     """
     t = _PERSIAN_NON_LETTER.sub("", token)
     if "ال" not in t[1:] or not _SUN_LETTER_ARTICLE.search(t):
@@ -284,10 +365,21 @@ def persian_readings(token: str) -> list[str]:
     return [reading] if reading and reading != persian_skeleton(t) else []
 
 
+def _maksura_before_suffix(t: str) -> str:
+    """عیسی‌زاده = Isazadeh: a maksura word keeps its "a" before a compound suffix."""
+    for suffix in COMPOUND_SUFFIXES_PERSIAN:
+        if t.endswith(suffix):
+            stem = t[: -len(suffix)]
+            if stem in MAKSURA_WORDS or stem.endswith(MAKSURA_ENDINGS):
+                return stem[:-1] + "ا" + suffix
+    return t
+
+
 def persian_letters(token: str) -> str:
     """The letters of a Persian word with the spellings that read otherwise rewritten.
 
-    Alef maksura endings read as alef, initial خوا as خا (the و is silent), الدین as ادین.
+    Alef maksura endings read as alef (also before a compound suffix), خوا as خا where the و
+    is silent (at the start of a word, in خواه and خواست), الدین as ادین.
     Shared by the key and the phonetic similarity so both read a word the same way.
     """
     t = _PERSIAN_NON_LETTER.sub("", token)
@@ -295,8 +387,13 @@ def persian_letters(token: str) -> str:
         return ""
     if t in MAKSURA_WORDS or t.endswith(MAKSURA_ENDINGS):
         t = t[:-1] + "ا"
-    if t.startswith("خوا"):
-        t = "خا" + t[3:]
+    elif t.endswith(COMPOUND_SUFFIXES_PERSIAN) and "ی" in t:
+        t = _maksura_before_suffix(t)
+    if "خوا" in t:
+        if t.startswith("خوا"):
+            t = "خا" + t[3:]
+        if "خواه" in t or "خواست" in t:
+            t = t.replace("خواه", "خاه").replace("خواست", "خاست")
     if "الدین" in t:
         t = t.replace("الدین", "ادین")
     return t
@@ -314,11 +411,21 @@ def persian_skeleton(token: str) -> str:
     if "ه" in t:
         t = _PERSIAN_SILENT_HE.sub("", t)
     t = t.rstrip("عء") or t
+    if t in VAV_DOUBLE_DUTY:
+        t = VAV_DOUBLE_DUTY[t]
+    elif t.startswith("ابوال"):
+        t = "اب" + t[3:]
     initial = "v" if t[0] == "و" else ""
     if initial:
         t = t[1:]
-    elif len(t) > 2:
-        t = _PERSIAN_INITIAL.sub("", t)
+    elif t[0] in "اع":
+        initial = "E"
+        if len(t) > 2:
+            t = _PERSIAN_INITIAL.sub("", t)
+            if t and t[0] == "و":
+                t = t[1:]
+    if "و" in t[1:4] and not t.startswith("پور"):
+        t = _PERSIAN_FIRST_VAV.sub(r"\1", t)
     final = ""
     if len(t) > 1 and t[-1] == "ا":
         final, t = "A", t[:-1]

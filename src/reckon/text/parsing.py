@@ -54,7 +54,7 @@ HONORIFICS: frozenset[str] = frozenset(
 PREFIXES: frozenset[str] = frozenset(
     {
         *_words("abd abdol abdul abdel abdal abdoll abdul abol abul abu abou aboul abo omm umm"),
-        *_words("عبد ابو ام"),
+        *_words("mir عبد ابو ام میر"),
     }
 )
 #: Particles joined to both neighbours.
@@ -68,9 +68,12 @@ SUFFIXES: frozenset[str] = frozenset(
             "zadeh zade zada zadah zaadeh zadegan pour poor pur nejad nezhad nejhad nijad nezhad"
         ),
         *_words(
-            "ollah olah ullah allah ulla olla ellah llah lah eddin oddin uddin addin aldin oldin"
+            "ollah olah ullah allah ulla olla ellah llah lah eddin oddin uddin addin aldin oldin edin"
         ),
-        *_words("زاده زادگان پور نژاد الله اله الدین الدوله الملک السلطنه الاسلام الزمان السادات"),
+        *_words("olsadat alsadat ossadat assadat osadat olhoda alhoda"),
+        *_words(
+            "زاده زادگان پور نژاد الله اله الدین الدوله الملک السلطنه الاسلام الزمان السادات الهدی"
+        ),
     }
 )
 #: Tokens joined to the following token, or to the preceding one when last (Pour Ostad,
@@ -79,11 +82,11 @@ BIDIRECTIONAL: frozenset[str] = frozenset(_words("pour poor pur پور"))
 
 #: Compound given names: a first part followed by a second part is one given name
 #: (محمد رضا = محمدرضا = Mohammad-Reza). Compared by skeleton, so every spelling counts.
-COMPOUND_FIRST_WORDS = _words("mohammad ali amir gholam hossein hassan")
+COMPOUND_FIRST_WORDS = _words("mohammad ali amir gholam hossein hassan abbas ahmad ghorban yousef")
 COMPOUND_SECOND_WORDS = _words(
     "reza ali hossein hassan mehdi javad bagher taghi sadegh kazem akbar asghar karim amin "
     "rahim ebrahim esmail hadi jafar ghasem rasoul naghi sharif ahmad mohammad mahmoud hossein "
-    "sina saleh hamid majid yousef taher"
+    "sina saleh hamid majid yousef taher ashraf abbas"
 )
 COMPOUND_FIRST: frozenset[str] = frozenset(token_skeleton(w) for w in COMPOUND_FIRST_WORDS)
 COMPOUND_SECOND: frozenset[str] = frozenset(token_skeleton(w) for w in COMPOUND_SECOND_WORDS)
