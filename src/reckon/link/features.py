@@ -20,7 +20,8 @@ name_key               cross-script key: the words' keys (:func:`reckon.text.nam
 name_skel              the words' keys separated by spaces
 name_sorted            the words' keys in alphabetical order, concatenated (reordered names)
 name_del               the key and its one-deletion variants (blocking tolerant of a typo)
-given_key, family_key  key of the first and of the last word (family None for one word)
+given_key, family_key  key of the first word and of the words after it (family None for one
+                       word; a suffix written apart, زمانی پور, stays part of the family name)
 father_norm            the father's normalized name
 father_key             its cross-script key
 birth_year_lo/_hi      birth year interval, from the birth date, else from age and death date
@@ -282,7 +283,9 @@ def build_features(records: pd.DataFrame, progress: Progress | None = None) -> p
     out["name_sorted"] = _as_object([f[2] if f else None for f in forms])
     out["name_del"] = _as_object([list(f[4]) if f else None for f in forms])
     out["given_key"] = _as_object([f[3][0] if f else None for f in forms])
-    out["family_key"] = _as_object([f[3][-1] if f and len(f[3]) > 1 else None for f in forms])
+    out["family_key"] = _as_object(
+        ["".join(f[3][1:]) if f and len(f[3]) > 1 else None for f in forms]
+    )
 
     say("fathers")
     father = records["father_normalized"].replace("", None)
@@ -394,7 +397,8 @@ def add_blocking_columns(
     a second field (city, father's name, death month, birth year), so candidate pairs grow
     about linearly with the number of records. Typing errors are caught by the names' one-
     deletion keys (two keys one error apart share one), only those shared by at most
-    ``deletion_cap`` records; and by family name with the father's name or the day of death.
+    ``deletion_cap`` records; by family name with the father's name or the day of death; and by
+    given name with the day of death (a family name mangled beyond one error).
     """
     f = features
     key = f["name_key"].astype("string")
@@ -416,6 +420,8 @@ def add_blocking_columns(
     f["b_key_birth"] = _join(common_key, birth_year)
     f["b_family_father"], _ = _rare(_join(family, father), 2 * cap)
     f["b_family_day"], _ = _rare(_join(family, death_day), 2 * cap)
+    given = f["given_key"].astype("string")
+    f["b_given_day"], _ = _rare(_join(given, death_day), cap)
     for column in SCALAR_BLOCKING_COLUMNS:
         f[column] = f[column].astype(object).where(f[column].notna(), None)
     f["b_deletions"] = _rare_deletions(f["name_key"], f["name_del"], deletion_cap)
@@ -431,6 +437,7 @@ SCALAR_BLOCKING_COLUMNS = (
     "b_key_birth",
     "b_family_father",
     "b_family_day",
+    "b_given_day",
 )
 #: Blocked on by exploding the array (any shared element).
 ARRAY_BLOCKING_COLUMNS = ("b_deletions",)
