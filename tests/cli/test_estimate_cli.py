@@ -73,16 +73,67 @@ def test_stratified_by_a_column(tmp_path):
     path = tmp_path / "h.csv"
     path.write_text(
         "city,A,B,count\nTehran,1,0,60\nTehran,0,1,30\nTehran,1,1,20\n"
-        "Tabriz,1,0,20\nTabriz,0,1,10\nTabriz,1,1,8\n",
+        "Tabriz,1,0,40\nTabriz,0,1,20\nTabriz,1,1,16\n",
         encoding="utf-8",
     )
     result = invoke("--histories", str(path), "--method", "loglinear", "--by", "city", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data["strata"]) == {"Tehran", "Tabriz"}
-    assert data["estimate"] == pytest.approx(80 * 50 / 20 + 28 * 18 / 8)
+    assert data["pooled"] == {}
+    assert data["estimate"] == pytest.approx(80 * 50 / 20 + 56 * 36 / 16)
     table = invoke("--histories", str(path), "--method", "loglinear", "--by", "city")
     assert "Tabriz" in table.stdout and "total" in table.stdout
+
+
+CITIES = (
+    "city,A,B,count\nTehran,1,0,60\nTehran,0,1,30\nTehran,1,1,20\n"
+    "Tabriz,1,0,40\nTabriz,0,1,20\nTabriz,1,1,16\n"
+    "Qom,1,0,15\nQom,0,1,10\nQom,1,1,5\n"
+    "Yazd,1,0,12\nYazd,0,1,8\nYazd,1,1,5\n"
+)
+
+
+def test_small_strata_are_pooled_and_said_so(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text(CITIES, encoding="utf-8")
+    args = ("--histories", str(path), "--method", "chapman", "--by", "city")
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data["strata"]) == ["Tabriz", "Tehran", "other (pooled)"]
+    assert data["pooled"] == {"other (pooled)": ["Qom", "Yazd"]}
+    assert data["n_observed"] == 110 + 76 + 30 + 25
+    table = invoke(*args)
+    assert table.exit_code == 0, table.output
+    assert "other (pooled)" in table.stdout
+    assert "pools 2 strata: Qom, Yazd (fewer than 50 documented)" in table.stdout
+
+
+def test_min_stratum_zero_fits_every_stratum(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text(CITIES, encoding="utf-8")
+    result = invoke(
+        "--histories", str(path), "--method", "chapman", "--by", "city", "--min-stratum", "0"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Qom" in result.stdout and "pooled" not in result.stdout
+
+
+def test_stratum_that_cannot_be_fitted(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text(CITIES + "Ilam,1,0,3\nIlam,0,1,2\n", encoding="utf-8")  # lists don't overlap
+    args = ("--histories", str(path), "--method", "chao", "--by", "city")
+    pooled = invoke(*args, "--json")
+    assert pooled.exit_code == 0, pooled.output
+    data = json.loads(pooled.stdout)
+    assert "Ilam" in data["pooled"]["other (pooled)"]
+    assert data["n_observed"] == 110 + 76 + 30 + 25 + 5
+    failed = invoke(*args, "--min-stratum", "0")
+    assert failed.exit_code == 1
+    assert isinstance(failed.exception, ReckonError)
+    assert "stratum 'Ilam'" in str(failed.exception)
+    assert "--min-stratum" in str(failed.exception)
 
 
 def test_report_is_written_and_self_contained(tmp_path):

@@ -13,6 +13,7 @@ MODULES = [
     "reckon.estimate.result",
     "reckon.estimate.simple",
     "reckon.estimate.loglinear",
+    "reckon.estimate.pooling",
 ]
 
 

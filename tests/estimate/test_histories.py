@@ -209,6 +209,14 @@ def test_pool(kosovo):
     assert pooled.n_observed == 4400 + 4094
 
 
+def test_pool_aligns_lists_by_name():
+    a = CaptureHistories.from_memberships([{"A"}, {"A", "B"}], lists=["A", "B"])
+    b = CaptureHistories.from_memberships([{"B"}, {"C"}, {"C"}], lists=["C", "B"])
+    pooled = pool_histories([a, b])
+    assert pooled.lists == ("A", "B", "C")
+    assert pooled.pattern_counts() == {(0, 0, 1): 2, (0, 1, 0): 1, (1, 0, 0): 1, (1, 1, 0): 1}
+
+
 def test_dict_round_trip(kosovo):
     assert CaptureHistories.from_dict(kosovo.to_dict()) == kosovo
 

@@ -87,6 +87,15 @@ def test_stratified_report(kosovo):
     assert len(images(text)) == 2  # UpSet of the pooled table, strata plot
 
 
+def test_stratified_report_names_pooled_strata(kosovo):
+    tiny = CaptureHistories.from_memberships([{"EXH"}] * 6 + [{"EXH", "ABA"}] * 3, kosovo.lists)
+    strata = {"north": kosovo, "south": kosovo.drop("HRW"), "tiny": tiny}
+    text = render_report(fit_strata(Chao(), strata), strata)
+    assert "other (pooled)" in text
+    assert "pools 2 strata: south (smallest stratum" in text
+    assert "tiny (fewer than 50 documented)" in text
+
+
 def test_sensitivity_section(kosovo):
     two = kosovo.merge("EXH", "ABA").merge("OSCE", "HRW")
     sensitivity = linkage_sensitivity(Chapman(), {0.5: two, 0.9: two})

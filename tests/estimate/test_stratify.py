@@ -8,9 +8,10 @@ import warnings
 import numpy as np
 import pytest
 
-from reckon.errors import EstimationError
+from reckon.errors import DataWarning, EstimationError
 from reckon.estimate.base import Estimator
 from reckon.estimate.histories import CaptureHistories
+from reckon.estimate.pooling import MIN_STRATUM, POOLED_STRATUM, plan_pool, pool_name
 from reckon.estimate.result import EstimateResult
 from reckon.estimate.simple import Chao, Chapman
 from reckon.estimate.stratify import combine, fit_strata
@@ -106,11 +107,118 @@ def test_empty_lists_dropped_per_stratum():
     assert result.dropped_lists == {"Tehran": ["C"], "Tabriz": ["C"], "Mashhad": ["C"]}
 
 
-def test_failing_stratum_is_named():
+def no_overlap(a: int, b: int) -> CaptureHistories:
+    """A stratum where no one is on both lists: nothing can be estimated from it alone."""
+    return CaptureHistories.from_memberships([{"A"}] * a + [{"B"}] * b, lists=["A", "B", "C"])
+
+
+def overlapping(a: int, b: int, both: int) -> CaptureHistories:
+    return CaptureHistories.from_memberships(
+        [{"A"}] * a + [{"B"}] * b + [{"A", "B"}] * both, lists=["A", "B", "C"]
+    )
+
+
+def test_without_pooling_a_failing_stratum_is_named():
     h = strata()
-    h["Qom"] = CaptureHistories.from_memberships([{"A"}] * 3 + [{"B"}] * 2, lists=["A", "B", "C"])
-    with pytest.raises(EstimationError, match="stratum 'Qom'"):
+    h["Qom"] = no_overlap(3, 2)
+    with pytest.raises(EstimationError, match=r"stratum 'Qom'.*--min-stratum"):
+        fit_strata(Chao(), h, min_stratum=0)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        ({"a": 600, "b": 20, "c": 40}, ["b", "c"]),  # exactly the small strata
+        ({"a": 600, "b": 120, "c": 20}, ["b", "c"]),  # too small together: next smallest joins
+        ({"a": 600, "b": 120, "c": 20, "d": 10}, ["b", "c", "d"]),
+        ({"a": 600, "b": 120}, []),  # nothing small
+        ({"a": 30}, []),  # one stratum: nothing to pool with
+        ({"a": 10, "b": 20}, ["a", "b"]),  # everything pooled, still below the floor
+    ],
+)
+def test_plan_pool(sizes, expected):
+    assert list(plan_pool(sizes, 50)) == expected
+    assert plan_pool(sizes, 0) == {}
+
+
+def test_pool_name_avoids_existing_strata():
+    assert pool_name(["Tehran"]) == POOLED_STRATUM
+    assert pool_name([POOLED_STRATUM]) == f"{POOLED_STRATUM} 2"
+
+
+def test_small_strata_are_pooled_and_no_one_is_lost():
+    FakeBayes.seeds_seen = []
+    h = {**strata(), "Qom": overlapping(10, 5, 5), "Yazd": overlapping(20, 10, 10)}
+    result = fit_strata(FakeBayes(seed=5), h)
+    assert list(result.strata) == ["Tehran", "Tabriz", "Mashhad", POOLED_STRATUM]
+    assert result.pooled == {POOLED_STRATUM: ["Qom", "Yazd"]}
+    assert set(result.pooled_reasons) == {"Qom", "Yazd"}
+    assert result.strata[POOLED_STRATUM].n_observed == 20 + 40
+    assert result.total.n_observed == sum(part.n_observed for part in h.values())
+    assert result.total.n_observed == sum(r.n_observed for r in result.strata.values())
+    assert len(set(FakeBayes.seeds_seen)) == 4  # the pool has its own seed too
+    data = result.to_dict()
+    assert data["pooled"] == {POOLED_STRATUM: ["Qom", "Yazd"]}
+    assert data["min_stratum"] == MIN_STRATUM
+    assert "Qom, Yazd (fewer than 50 documented)" in result.summary("text")
+
+
+def test_total_is_the_combination_of_the_fitted_strata():
+    h = {k: v.drop("C") for k, v in strata().items()}
+    h["Qom"] = overlapping(10, 5, 5).drop("C")
+    h["Yazd"] = overlapping(20, 10, 10).drop("C")
+    result = fit_strata(Chapman(), h)
+    again = combine(result.strata)
+    assert result.total.estimate == pytest.approx(again.estimate)
+    assert result.total.diagnostics["se"] == pytest.approx(again.diagnostics["se"])
+    assert result.total.estimate == pytest.approx(sum(r.estimate for r in result.strata.values()))
+    assert result.total.n_observed == 895 + 20 + 40
+
+
+def test_stratum_too_small_to_fit_no_longer_aborts():
+    h = strata()
+    h["Qom"] = no_overlap(3, 2)  # Chao alone would fail: f2 = 0
+    result = fit_strata(Chao(), h)
+    # 5 people are too few to pool alone, so the smallest stratum joins them.
+    assert result.pooled == {POOLED_STRATUM: ["Tabriz", "Qom"]}
+    assert result.total.n_observed == 895 + 5
+
+
+def test_large_stratum_that_cannot_be_estimated_joins_the_pool():
+    h = strata()
+    h["Isfahan"] = no_overlap(150, 100)
+    with pytest.warns(DataWarning) as caught:
+        result = fit_strata(Chao(), h)
+    messages = [str(w.message) for w in caught]
+    assert any("'Isfahan' could not be estimated alone" in m for m in messages)
+    assert any("'Tabriz' is pooled" in m for m in messages)  # a pool of one would fail again
+    assert result.pooled == {POOLED_STRATUM: ["Tabriz", "Isfahan"]}
+    assert result.pooled_reasons["Isfahan"].startswith("could not be estimated alone")
+    assert result.total.n_observed == 895 + 250
+    assert "Isfahan" in result.summary("text")
+
+
+def test_failed_pool_takes_in_the_next_smallest_stratum():
+    h = strata()
+    h["Qom"] = no_overlap(30, 20)
+    h["Yazd"] = no_overlap(20, 10)
+    with pytest.warns(DataWarning, match="'Tabriz' is pooled"):
+        result = fit_strata(Chao(), h)
+    assert result.pooled == {POOLED_STRATUM: ["Tabriz", "Qom", "Yazd"]}
+    assert result.total.n_observed == 895 + 80
+
+
+def test_pool_that_cannot_be_estimated_names_it():
+    h = {"Qom": no_overlap(30, 20), "Yazd": no_overlap(40, 10)}
+    with pytest.warns(DataWarning), pytest.raises(EstimationError) as error:
         fit_strata(Chao(), h)
+    assert f"stratum {POOLED_STRATUM!r} (all 2 strata pooled)" in str(error.value)
+    assert "estimate without strata" in str(error.value)
+
+
+def test_only_stratum_failing_is_named():
+    with pytest.raises(EstimationError, match=r"stratum 'Qom'.*only stratum"):
+        fit_strata(Chao(), {"Qom": no_overlap(3, 2)})
 
 
 def test_mixed_results_refused():

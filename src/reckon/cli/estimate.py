@@ -15,6 +15,7 @@ from rich.table import Table
 
 from reckon.cli.app import app, err_console, options
 from reckon.errors import EstimationError
+from reckon.estimate.pooling import MIN_STRATUM
 
 
 class Method(StrEnum):
@@ -86,6 +87,8 @@ def _render(result, console: Console) -> None:
         )
         console.print(table)
         console.print(f"Total: {total.diagnostics.get('combination', '')}.", style="dim")
+        for note in result.notes():
+            console.print(note, markup=False)
         return
     table = Table(title=f"Estimate — {result.method}", title_justify="left", show_header=False)
     table.add_column(style="bold")
@@ -136,6 +139,13 @@ def estimate(
         "--by",
         help="Estimate per stratum: a column of the histories CSV (or, with a project, a record "
         "field such as city) whose values are the strata; the total is the sum's posterior.",
+    ),
+    min_stratum: int = typer.Option(
+        MIN_STRATUM,
+        "--min-stratum",
+        min=0,
+        help="With --by: pool strata with fewer documented people than this into one stratum "
+        "(strata that cannot be estimated alone join it too); 0 disables pooling.",
     ),
     K: int | None = typer.Option(None, "--K", help="LCMCR: maximum number of latent classes."),
     a: float | None = typer.Option(None, "--a", help="LCMCR: Gamma shape of the concentration."),
@@ -217,7 +227,9 @@ def estimate(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with err_console.status(f"Fitting {method_name}…"):
-            run = service.run_estimate(loaded, method_name, merge=merge, drop=drop, **settings)
+            run = service.run_estimate(
+                loaded, method_name, merge=merge, drop=drop, min_stratum=min_stratum, **settings
+            )
     for message in run.messages:
         err_console.print(message, markup=False)
     _show_warnings(caught)

@@ -18,6 +18,7 @@ from reckon.estimate.base import Estimator
 from reckon.estimate.histories import CaptureHistories
 from reckon.estimate.histories_csv import read_stratified_csv
 from reckon.estimate.methods import make_estimator
+from reckon.estimate.pooling import MIN_STRATUM
 from reckon.estimate.result import EstimateResult
 from reckon.estimate.sensitivity import SensitivityResult, linkage_sensitivity
 from reckon.estimate.stratify import StratifiedResult, fit_strata
@@ -96,10 +97,24 @@ def _prepare_all(
         try:
             prepared[name], notes = prepare(part, merge, drop)
         except EstimationError as error:
+            if _nobody_left(part, drop):  # e.g. a small place only one dropped list covers
+                by_stratum.append(f"Stratum {name}: no one is left after the drops; skipped.")
+                continue
             raise EstimationError(f"stratum {name!r}: {error}") from error
         general = [n for n in notes if not n.startswith("Dropped empty")]
         by_stratum += [f"Stratum {name}: {n}" for n in notes if n.startswith("Dropped empty")]
+    if not prepared:
+        raise EstimationError("no one is left in any stratum after the drops")
     return prepared, general + by_stratum
+
+
+def _nobody_left(histories: CaptureHistories, drop: Sequence[str]) -> bool:
+    """Whether no one remains once ``drop`` is applied (such a stratum adds no one)."""
+    try:
+        remaining = histories.drop(*drop) if drop else histories
+    except EstimationError:
+        return False
+    return remaining.n_observed == 0
 
 
 def run_estimate(
@@ -108,19 +123,22 @@ def run_estimate(
     *,
     merge: Sequence[str] = (),
     drop: Sequence[str] = (),
+    min_stratum: int = MIN_STRATUM,
     **options: Any,
 ) -> EstimateRun:
     """Prepare the histories and fit ``method`` (per stratum when given a mapping).
 
-    ``options`` are estimator settings (``K``, ``seed``, ``model``...); those a method does not
-    take are ignored, None means the default.
+    ``min_stratum`` applies to strata only: smaller strata are pooled (see
+    :func:`reckon.estimate.stratify.fit_strata`; 0 disables pooling). ``options`` are estimator
+    settings (``K``, ``seed``, ``model``...); those a method does not take are ignored, None
+    means the default.
     """
     estimator = make_estimator(method, **options)
     prepared, messages = _prepare_all(histories, merge, drop)
     if isinstance(prepared, CaptureHistories):
         result: EstimateResult | StratifiedResult = estimator.fit(prepared)
     else:
-        result = fit_strata(estimator, prepared, drop_empty=False)
+        result = fit_strata(estimator, prepared, drop_empty=False, min_stratum=min_stratum)
     return EstimateRun(result=result, histories=prepared, estimator=estimator, messages=messages)
 
 

@@ -12,12 +12,18 @@ How the total is formed:
   without one, the half-width of its interval over z). The interval is Chao's log-normal
   interval on the total undocumented ``f0 = N - n``: ``(n + f0 / C, n + f0 * C)`` with
   ``C = exp(z sqrt(log(1 + var / f0**2)))``, which stays above the documented n.
+
+Small strata are pooled first (see :mod:`reckon.estimate.pooling`): strata with fewer than
+``min_stratum`` documented people become one stratum, and a stratum that cannot be estimated on
+its own joins that pool (with a warning) rather than ending the run. Pooling only moves people
+between strata, so the total always counts every documented person.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import html
 import math
 import warnings
 from collections.abc import Mapping
@@ -28,9 +34,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reckon.errors import EstimationError
+from reckon.errors import DataWarning, EstimationError
 from reckon.estimate.base import Estimator
-from reckon.estimate.histories import CaptureHistories
+from reckon.estimate.histories import CaptureHistories, pool_histories
+from reckon.estimate.pooling import MIN_STRATUM, describe_pool, next_smallest, plan_pool, pool_name
 from reckon.estimate.result import EstimateResult, collect_versions
 from reckon.estimate.simple import chao_lognormal_interval
 
@@ -39,15 +46,29 @@ TOTAL = "total"
 
 @dataclass(frozen=True, eq=False)
 class StratifiedResult:
-    """Per-stratum results and the result for their total."""
+    """Per-stratum results and the result for their total.
+
+    ``pooled`` maps the pooled stratum's name to the strata it holds, and ``pooled_reasons``
+    each of those strata to why it was pooled (too small, or could not be estimated alone).
+    """
 
     strata: dict[str, EstimateResult]
     total: EstimateResult
     dropped_lists: dict[str, list[str]] = field(default_factory=dict)
+    pooled: dict[str, list[str]] = field(default_factory=dict)
+    pooled_reasons: dict[str, str] = field(default_factory=dict)
+    min_stratum: int = 0
 
     @property
     def method(self) -> str:
         return self.total.method
+
+    def notes(self) -> list[str]:
+        """Sentences saying which strata were pooled and why (empty without pooling)."""
+        return [
+            describe_pool(name, {m: self.pooled_reasons.get(m, "pooled") for m in members})
+            for name, members in self.pooled.items()
+        ]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per stratum and a last row for the total."""
@@ -71,6 +92,9 @@ class StratifiedResult:
             name: r.to_dict(include_draws=include_draws) for name, r in self.strata.items()
         }
         out["dropped_lists"] = {k: list(v) for k, v in self.dropped_lists.items()}
+        out["pooled"] = {k: list(v) for k, v in self.pooled.items()}
+        out["pooled_reasons"] = dict(self.pooled_reasons)
+        out["min_stratum"] = self.min_stratum
         return out
 
     def summary(self, fmt: str = "text") -> str:
@@ -82,15 +106,17 @@ class StratifiedResult:
         frame["estimate"] = [_n(v) for v in frame["estimate"]]
         frame["n_observed"] = [f"{v:,}" for v in frame["n_observed"]]
         shown = frame[["stratum", "n_observed", "estimate", "interval"]]
+        notes = self.notes()
         if fmt == "text":
-            return shown.to_string(index=False)
+            return "\n\n".join([shown.to_string(index=False), *notes])
         if fmt == "markdown":
             head = "| " + " | ".join(shown.columns) + " |"
             rule = "|" + "---|" * len(shown.columns)
             body = ["| " + " | ".join(str(v) for v in row) + " |" for row in shown.values]
-            return "\n".join([head, rule, *body])
+            return "\n\n".join(["\n".join([head, rule, *body]), *notes])
         if fmt == "html":
-            return shown.to_html(index=False, classes="strata", border=0)
+            table = shown.to_html(index=False, classes="strata", border=0)
+            return table + "".join(f"<p class='note'>{html.escape(n)}</p>" for n in notes)
         raise EstimationError(f"unknown summary format {fmt!r}; use text, markdown or html")
 
 
@@ -108,6 +134,7 @@ def fit_strata(
     *,
     drop_empty: bool = True,
     seed: int | None = None,
+    min_stratum: int = MIN_STRATUM,
 ) -> StratifiedResult:
     """Fit ``estimator`` in every stratum and combine the results into a total.
 
@@ -122,40 +149,147 @@ def fit_strata(
         Drop lists with no records in a stratum (reported in ``dropped_lists``).
     seed:
         Seeds the thinning of draws to equal numbers (default: the estimator's seed).
+    min_stratum:
+        Strata with fewer documented people are pooled into one stratum before fitting
+        (:func:`reckon.estimate.pooling.plan_pool`; the default of 50 is argued at
+        :data:`reckon.estimate.pooling.MIN_STRATUM`). A stratum that still cannot be estimated
+        joins the pool, and a pool that cannot be estimated takes in the next smallest stratum,
+        each with a :class:`DataWarning`. 0 disables pooling: then any stratum that cannot be
+        estimated ends the run, as before pooling existed.
 
     Raises
     ------
     EstimationError
-        No strata, a stratum cannot be estimated (the message names it), or the strata mix
-        Bayesian and frequentist results.
+        No strata; a stratum cannot be estimated and pooling is disabled, or even all strata
+        pooled together cannot be estimated (the message names the stratum and what to do); or
+        the strata mix Bayesian and frequentist results.
     """
     if not histories_by_stratum:
         raise EstimationError("no strata to estimate")
-    base_seed = getattr(estimator, "seed", None)
+    parts = {str(name): histories for name, histories in histories_by_stratum.items()}
+    sizes = {name: histories.n_observed for name, histories in parts.items()}
+    pool = pool_name(parts)
+    reasons = plan_pool(sizes, min_stratum)
+    fitted: dict[str, _Fit] = {}
+    while True:
+        groups = {name: [name] for name in parts if name not in reasons}
+        if reasons:
+            groups[pool] = [name for name in parts if name in reasons]
+        failures: dict[str, EstimationError] = {}
+        for name, members in groups.items():
+            if name in fitted:
+                continue
+            if name == pool:
+                histories, stream = pool_histories(parts[m] for m in members), len(parts)
+            else:
+                histories, stream = parts[name], list(parts).index(name)
+            try:
+                fitted[name] = _fit_one(
+                    estimator, histories, _seed_for(estimator, stream), drop_empty
+                )
+            except EstimationError as error:
+                failures[name] = error
+        if not failures:
+            break
+        if min_stratum <= 0 or len(parts) == 1:
+            name, error = next(iter(failures.items()))
+            advice = (
+                "It is the only stratum: estimate without strata, or merge or drop lists."
+                if len(parts) == 1
+                else f"Pool small strata (--min-stratum {MIN_STRATUM}, the default) or stratify "
+                "by fewer, larger strata."
+            )
+            raise EstimationError(f"stratum {name!r}: {error}. {advice}") from error
+        reasons = _absorb_failures(failures, reasons, sizes, pool)
+        fitted.pop(pool, None)  # its members changed: fit it again
     results: dict[str, EstimateResult] = {}
     dropped: dict[str, list[str]] = {}
-    for index, (name, histories) in enumerate(histories_by_stratum.items()):
-        name = str(name)
-        if drop_empty:
-            histories, empty = histories.drop_empty()
-            if empty:
-                dropped[name] = empty
-        fitter = estimator
-        if base_seed is not None:
-            fitter = copy.copy(estimator)
-            fitter.seed = _stratum_seed(base_seed, index)  # type: ignore[attr-defined]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                result = fitter.fit(histories)
-            except EstimationError as error:
-                raise EstimationError(f"stratum {name!r}: {error}") from error
-        for warning in caught:  # say which stratum each warning is about
+    for name in groups:
+        fit = fitted[name]
+        for warning in fit.caught:  # say which stratum each warning is about
             warnings.warn(f"stratum {name!r}: {warning.message}", warning.category, stacklevel=2)
-        results[name] = _with_stratum(result, name)
-    thin_seed = seed if seed is not None else base_seed
-    total = combine(results, seed=thin_seed)
-    return StratifiedResult(strata=results, total=total, dropped_lists=dropped)
+        if fit.dropped:
+            dropped[name] = fit.dropped
+        results[name] = _with_stratum(fit.result, name)
+    base_seed = getattr(estimator, "seed", None)
+    total = combine(results, seed=seed if seed is not None else base_seed)
+    return StratifiedResult(
+        strata=results,
+        total=total,
+        dropped_lists=dropped,
+        pooled={pool: groups[pool]} if pool in groups else {},
+        pooled_reasons={m: reasons[m] for m in groups.get(pool, [])},
+        min_stratum=max(min_stratum, 0),
+    )
+
+
+@dataclass(frozen=True)
+class _Fit:
+    result: EstimateResult
+    dropped: list[str]
+    caught: list[warnings.WarningMessage]
+
+
+def _seed_for(estimator: Estimator, stream: int) -> int | None:
+    base_seed = getattr(estimator, "seed", None)
+    return None if base_seed is None else _stratum_seed(base_seed, stream)
+
+
+def _fit_one(
+    estimator: Estimator, histories: CaptureHistories, seed: int | None, drop_empty: bool
+) -> _Fit:
+    """Fit one stratum; its warnings are kept, not shown, since a failed fit is discarded."""
+    empty: list[str] = []
+    if drop_empty:
+        histories, empty = histories.drop_empty()
+    fitter = estimator
+    if seed is not None:
+        fitter = copy.copy(estimator)
+        fitter.seed = seed  # type: ignore[attr-defined]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fitter.fit(histories)
+    return _Fit(result=result, dropped=empty, caught=list(caught))
+
+
+def _absorb_failures(
+    failures: Mapping[str, EstimationError],
+    reasons: Mapping[str, str],
+    sizes: Mapping[str, int],
+    pool: str,
+) -> dict[str, str]:
+    """Pool the strata that failed; if only the pool failed, add the next smallest stratum.
+
+    Raises EstimationError when every stratum is already pooled and the pool still fails.
+    """
+    reasons = dict(reasons)
+    for name, error in failures.items():
+        if name == pool:
+            continue
+        reasons[name] = f"could not be estimated alone: {error}"
+        warnings.warn(
+            f"stratum {name!r} could not be estimated alone ({error}); it is pooled into {pool!r}",
+            DataWarning,
+            stacklevel=3,
+        )
+    moved = [name for name in failures if name != pool]
+    if pool in failures and not moved:
+        why = f"added because the pool could not be estimated without it ({failures[pool]})"
+    elif len(reasons) == 1:  # a pool of the one stratum that failed would fail again
+        why = "added so the failed stratum is pooled with another"
+    else:
+        return reasons
+    added = next_smallest(sizes, reasons)
+    if added is None:
+        error = failures.get(pool) or next(iter(failures.values()))
+        raise EstimationError(
+            f"stratum {pool!r} (all {len(sizes)} strata pooled) cannot be estimated: {error}. "
+            "Even pooled, the lists do not overlap enough: estimate without strata, merge or drop "
+            "lists, or use another method."
+        ) from error
+    reasons[added] = why
+    warnings.warn(f"stratum {added!r} is pooled into {pool!r}: {why}", DataWarning, stacklevel=3)
+    return reasons
 
 
 def _with_stratum(result: EstimateResult, name: str) -> EstimateResult:
