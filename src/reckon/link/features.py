@@ -39,7 +39,6 @@ b_*                    blocking columns (:func:`add_blocking_columns`)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -47,7 +46,8 @@ import numpy as np
 import pandas as pd
 
 from reckon.store.project import Project
-from reckon.text import name_key, normalize_name
+from reckon.text import name_key
+from reckon.text.places import place_key, place_words
 
 #: Bump when a feature's definition changes: saved models record it.
 FEATURES_VERSION = 1
@@ -75,24 +75,6 @@ RECORD_COLUMNS = (
     "city",
 )
 
-#: Words that say what kind of place it is rather than which (dropped from place keys).
-GENERIC_PLACE_WORDS = (
-    "prison",
-    "prisons",
-    "jail",
-    "gaol",
-    "zendan",
-    "zindan",
-    "central",
-    "markazi",
-    "زندان",
-    "مرکزی",
-    "بازداشتگاه",
-    "detention",
-    "centre",
-    "center",
-)
-_PARENTHESES = re.compile(r"[(\[（].*?[)\]）]")
 
 Progress = Callable[[str], None]
 
@@ -154,30 +136,17 @@ def name_forms(normalized: str | None) -> tuple | None:
     return key, " ".join(words), "".join(sorted(words)), tuple(words), deletions(key)
 
 
-def _generic_place_keys() -> frozenset[str]:
-    return frozenset(token_skeleton(w) for w in GENERIC_PLACE_WORDS)
-
-
 def place_forms(text: str | None) -> tuple[str | None, tuple[str, ...]]:
-    """(key, token keys) of a place name: parenthesised parts and generic words dropped.
+    """(key, word keys) of a place name: the gazetteer id of a known place (Bakhtaran and
+    کرمانشاه alike), else its words' cross-script keys (:mod:`reckon.text.places`).
 
-    >>> place_forms("Evin prison (Tehran)") == place_forms("Evin")
+    >>> place_forms("Evin prison (Tehran)") == place_forms("زندان اوین")
     True
     """
-    if not text:
+    words = place_words(text)
+    if not words:
         return None, ()
-    cleaned = _PARENTHESES.sub(" ", text)
-    generic = _GENERIC_PLACES
-    tokens = normalize_name(cleaned).tokens or normalize_name(text).tokens
-    keys = [k for k in (token_skeleton(t) for t in tokens) if k and k not in generic]
-    if not keys:
-        keys = [k for k in (token_skeleton(t) for t in tokens) if k]
-    if not keys:
-        return None, ()
-    return "".join(keys), tuple(dict.fromkeys(keys))
-
-
-_GENERIC_PLACES = _generic_place_keys()
+    return place_key(text), tuple(dict.fromkeys(words))
 
 
 def _map_distinct(values: pd.Series, function: Callable) -> list:
