@@ -271,6 +271,13 @@ def bench(size: int, args: argparse.Namespace, workdir: Path) -> list[dict]:
     rows.append({"size": size, "system": f"reckon ({args.engine})", "seconds": seconds,
                  "peak_gb": peak / 2**30, "steps": detail, **measured})  # fmt: skip
     print(f"   reckon: {seconds:.0f} s, {peak / 2**30:.2f} GB, F1 {measured['f1']:.4f}", flush=True)
+    for other in args.also_thresholds:
+        # the same scored pairs clustered at another threshold (what `reckon link
+        # --threshold` or `reckon recluster` would give without scoring again)
+        found = recluster_at(project_dir, truth.index.to_numpy(), other)
+        measured = quality(found, truth["person_id"].to_numpy(), truth["script"].to_numpy())
+        rows.append({"size": size, "system": f"reckon, same run clustered at {other}",
+                     "seconds": seconds, "peak_gb": peak / 2**30, "steps": {}, **measured})  # fmt: skip
     if not args.skip_baseline:
         clusters = workdir / f"baseline-{size}.csv"
         seconds, peak, detail = run_child(
@@ -284,6 +291,21 @@ def bench(size: int, args: argparse.Namespace, workdir: Path) -> list[dict]:
         print(f"   baseline: {seconds:.0f} s, {peak / 2**30:.2f} GB, F1 {measured['f1']:.4f}",
               flush=True)  # fmt: skip
     return rows
+
+
+def recluster_at(project_dir: Path, record_ids: np.ndarray, threshold: float) -> np.ndarray:
+    """Cluster labels of ``record_ids`` from the project's last run's pairs at ``threshold``."""
+    from reckon.link.clustering import cluster_records
+    from reckon.link.service import read_pairs
+
+    runs = sorted((project_dir / "linkage" / "runs").iterdir())
+    pairs = read_pairs(runs[-1] / "pairs.parquet")
+    clusters = cluster_records(
+        record_ids,
+        (pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"]),
+        threshold=threshold,
+    )
+    return pd.Series(clusters.labels, index=clusters.record_ids).reindex(record_ids).to_numpy()
 
 
 def table(rows: list[dict]) -> str:
@@ -306,6 +328,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument(
+        "--also-thresholds",
+        type=float,
+        nargs="*",
+        default=[0.5],
+        help="Also report the same run's pairs clustered at these thresholds.",
+    )
     parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None, help="Keep the projects here.")
