@@ -1,7 +1,7 @@
 """Latin-script normalization rule table and properties."""
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reckon.text import normalize_latin
@@ -34,6 +34,7 @@ def test_rule_table(text, expected):
 
 
 @given(st.text())
+@example(",\x1f0")  # a comma stripped from the end exposed a control "space"
 def test_never_raises_and_is_idempotent(text):
     once = normalize_latin(text)
     assert normalize_latin(once) == once

@@ -189,6 +189,16 @@ SAME_KEY = [
     ("پژمان نژاد", "Pejhman Nejhad", "Pezhman Nezhad", "Pejman Nejad"),
     ("خسرو", "Khosro", "Khosrow", "Khosrou"),
     ("آرزو", "Arezo", "Arezoo", "Arezou"),
+    # a first-syllable i/y before another vowel ends the syllable; an initial consonant + y + a
+    # vowel is a hiatus (no Persian word starts with two consonants)
+    ("نیوشا", "Niusha", "Niousha", "Nyusha"),
+    ("کیومرث", "Kiumars", "Kioumars", "Kiyumars", "Kyumars"),
+    ("کیان", "Kian", "Kiyan", "Kyan"),
+    # a final ye is یه; a final aa is ا; "ae" before a vowel is a glide ی
+    ("سمیه", "Somayeh", "Somaye", "Somayyeh"),
+    ("راضیه", "Razieh", "Raziyeh", "Raziye"),
+    ("زهرا", "Zahra", "Zahraa"),
+    ("قشقاییان", "Ghashghaeian", "Ghashghaean", "Ghashghayan"),
 ]
 
 
@@ -268,21 +278,30 @@ def test_name_keys_rotations():
 # (spelling, other spelling): keys differ, but one of the first's other readings is the second's
 # key (Arabic-style vowels, French spellings, sh/zh as two sounds, an assimilated ال)
 OTHER_READINGS = [
+    # an i for a short vowel, in a name written in a scholarly style (u for a short vowel or
+    # و, an initial I before two consonants)
     ("Mujahidi", "مجاهدی"),
     ("ALI MUJAHIDI, Behrooz", "بهروز علی مجاهدی"),
-    ("Mirbaqiri", "میرباقری"),
-    ("Arif", "عارف"),
-    ("Kazim", "Kazem"),
+    ("Ibrahim Mirbaqiri", "ابراهیم میرباقری"),
+    ("Muhammad Arif", "محمد عارف"),
+    ("Kazim Muradi", "Kazem Muradi"),
+    ("Ikhtisari", "اختصاری"),
     ("Khadija", "خدیجه"),
     ("Tahmina", "Tahmineh"),
     ("Nasrine", "نسرین"),
-    ("Mike", "مایک"),
+    ("Irene", "ایرن"),
+    ("Bizzle", "بیزل"),
+    ("Razie", "راضیه"),
+    ("Marzie", "مرضیه"),
+    ("Norastefar", "نورسته‌فر"),
     ("Chemirani", "شمیرانی"),
     ("Hachemi", "Hashemi"),
     ("Schomali", "شمالی"),
     ("Asia", "آسیه"),
     ("Eshagh", "اسحاق"),
     ("Azhari", "ازهری"),
+    ("زارع", "Zare"),
+    ("صانع", "Sane"),
     ("عبدالرحیم", "Abdorrahim"),
     ("دارالشفایی", "Daroshafaei"),
     ("Maytham", "میثم"),
@@ -298,6 +317,27 @@ OTHER_READINGS = [
 def test_other_readings_are_keys(name, other):
     assert name_key(name) != name_key(other)
     assert name_key(other) in name_keys(name)
+
+
+# Different names that no reading brings together: the other readings are tried only where the
+# Latin spelling is ambiguous (an i is ی in the Persian style, a final e after d or b is ه, a
+# word never starts with s + h, ai + e is ایی)
+NO_SHARED_KEY = [
+    ("Hamid", "Hamad"),
+    ("Hamid Nouri", "Hamed Nouri"),
+    ("Armin", "Arman"),
+    ("Parviz", "Parvaz"),
+    ("Shahin", "Shahen"),
+    ("Vahide", "Vahid"),
+    ("Habibe", "Habib"),
+    ("Shahab", "Sahab"),
+    ("Rezaie", "رضاییه"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), NO_SHARED_KEY)
+def test_different_names_share_no_key(a, b):
+    assert not set(name_keys(a)) & set(name_keys(b))
 
 
 def test_other_readings_come_after_rotations_and_are_bounded():

@@ -230,4 +230,5 @@ def test_similarity_is_symmetric():
     one = name_similarity_batch(a, b)
     _cold()
     other = name_similarity_batch(b, a)
-    assert np.abs(one - other).max() <= 1e-6
+    # scores are rounded to 6 decimals: sums equal up to float error may round one unit apart
+    assert np.abs(one - other).max() <= 1e-6 + 1e-9

@@ -42,8 +42,9 @@ the first letter and any ا ع)   ow too, i y kept as I), and a v w after
 ق غ                             q gh                                       q
 ش چ                             sh, ch tch                                 S, C
 ک گ                             k c ck, g                                  k, g
-ا at the end of a word          a at the end of a word                     A
-ه at the end of a word          e at the end after a consonant (Fateme)    h
+ا at the end of a word          a, aa at the end of a word (Zahraa)        A
+ه at the end of a word          e at the end after a consonant or y        h
+                                (Fateme, Somaye = سمیه)
 و at the end of a word          o at the end of a word of two syllables    U
                                 or more (Khosro = Khosrow = خسرو)
 ==============================  =========================================  ======
@@ -52,6 +53,11 @@ Word rules:
 
 * a first ای / عی, and a first Latin i or vowel + i/y (also doubled: Ayyar), is one initial
   vowel E (ایرج/Iraj, ایوب/Ayoub, عیسی/Eisa, Ibrahim = Ebrahim, ایار/Ayyar);
+* the Latin first syllable ends at an i/y that another vowel follows, which starts the next
+  syllable (نیوشا Niusha, کیومرث Kioumars: the u is the و after the first syllable), and a y
+  after a first consonant is that i, as no Persian word starts with two consonants (Kyumars =
+  Kiumars, Kyan = Kian);
+* Latin "ae" before a vowel is ایی with its ی a glide (قشقاییان = Ghashghaean = Ghashghayan);
 * u before a doubled consonant is a short vowel (Hussein, Muhammad, Abdullah), and so is the u
   of the article in Abdul-, Abdur-, Abul- (ابوال is read Abol: ابوالفضل = Abolfazl = Abulfazl);
 * پور and a Latin word starting pour/poor/pur keep their first-syllable و, which every spelling
@@ -66,7 +72,8 @@ Word rules:
   follows a consonant letter (شنبه‌زاده/Shanbezadeh, نقره‌کار/Noghrekar, کوره‌چیان/Kourechian;
   after ا و ی it is a consonant: شاه‌زاده/Shahzadeh), and so is the h of Latin "eh" before one
   (Shanbehzadeh); not before فر نیا, where به ده are words with a sounded ه (بهنیا Behnia);
-* a final ع is dropped before the final-vowel rule (شجاع/Shoja);
+* a final ع is dropped before the final-vowel rule (شجاع/Shoja); after a consonant it is also
+  read as ه, the e Latin writes for it (زارع = Zare, another reading);
 * the ل of الدین is not pronounced: ضیاءالدین = Ziaeddin = Zia-ol-din;
 * دج and تچ are one sound, as Latin "dj" and "tch" are (محمدجواد = Mohammadjavad =
   Mohammad-Javad, براتچی = Baratchi);
@@ -77,10 +84,13 @@ Word rules:
 * the parts of a compound given name (محمد رضا, Mohammad Javad; see
   :data:`reckon.text.names.COMPOUND_FIRST_WORDS`) are keyed as one word, as when written joined.
 
-Conventions a single key cannot follow (an Arabic-style i for a short vowel, a final a for ه, a
-French ch or mute e, sh or zh as two sounds, th for ث, an o for a later و, an assimilated ال)
-give *other readings* (:func:`latin_readings`, :func:`persian_readings`), which
-:func:`reckon.text.name_keys` adds after the rotations of a name.
+Conventions a single key cannot follow (a final a or ie for ه, a French ch or mute e, sh or zh
+as two sounds, th for ث, an o for a later و, an e for a silent ه before -far/-nia, an
+assimilated ال, an e for a final ع) give *other readings* (:func:`latin_readings`, :func:`persian_readings`), which
+:func:`reckon.text.name_keys` adds after the rotations of a name. An i for a short vowel (a
+kasra) is a reading only in a name written in a scholarly romanization
+(:func:`latin_scholarly_readings`, :func:`scholarly_style`): elsewhere an i is ی (Hamid,
+Parviz), and reading it as a short vowel would bring Hamid and Hamad together.
 
 >>> [latin_skeleton(t) for t in ("nouri", "noury", "nuri", "noori")]
 ['nrI', 'nrI', 'nrI', 'nrI']
@@ -112,6 +122,9 @@ _LATIN_NON_ALPHA = re.compile(r"[^a-z]+")
 _LATIN_SILENT_EH = re.compile(r"eh(?=(?:" + "|".join(COMPOUND_SUFFIXES_LATIN) + "))")
 _LATIN_SOFT_C = re.compile(r"c(?=[eiy])")
 _LATIN_OLDIN = re.compile(r"(?<=[a-z])[aeiou]?ldin")
+#: "ae" writes ایی (Rezaei, Ghashghaei); before a vowel its ی is a glide (Ghashghaean =
+#: Ghashghayan = قشقاییان).
+_LATIN_AE_GLIDE = re.compile(r"(?<=a)e(?=[ao])")
 _LATIN_DIGRAPH = re.compile(r"tsch|dsch|tch|dj|kh|gh|sh|ch|zh|jh|ck|ee|ou|oo|ow|x")
 _LATIN_DIGRAPH_MAP = {
     "tsch": "C",  # German
@@ -133,8 +146,8 @@ _LATIN_DIGRAPH_MAP = {
 }
 _LATIN_INITIAL = re.compile(r"^(?:[aeou]+[iy]|i)(?=[^aeiouy])|^(?:[aeou]+y+)")
 _LATIN_SHORT_U = re.compile(r"(?<![aeo])u(?=([b-df-hj-np-tv-z])\1)")
-_LATIN_FINAL_E = re.compile(r"(?<=[^aeiouyAEIOUY])e$")
-_LATIN_FINAL_A = re.compile(r"(?<=[^aeiou])a$|(?<=[ie])a$")
+_LATIN_FINAL_E = re.compile(r"(?<=[^aeiouyAEIOUY])e$|(?<=y)e$")
+_LATIN_FINAL_A = re.compile(r"(?<=[^aeiou])a$|(?<=[iea])a$")
 _LATIN_CHARS = str.maketrans(
     {
         "a": None,
@@ -213,11 +226,14 @@ def _collapse(skeleton: str) -> str:
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 
 
-#: The first syllable of a Latin word: onset (consonants, or y before a vowel), nucleus (vowels,
-#: or y after one), and a v/w after it.
+#: The first syllable of a Latin word: onset (consonants, or a first y before a vowel), nucleus
+#: (vowels, y after one, or a y after the onset: Kyumars = Kiumars, as no Persian word starts
+#: with two consonants), and a v/w after it.
 _LATIN_FIRST_SYLLABLE = re.compile(
-    r"^((?:[^aeiouyU]|y(?=[aeiouU]))*)((?:[aeiouU]|y(?![aeiouU]))+)([vw]+)?"
+    r"^((?:[^aeiouyU]|^y(?=[aeiouU]))*)((?:[aeiouU]|y(?![aeiouU])|(?<=[^aeiouyU])y)+)([vw]+)?"
 )
+#: An i/y of the first syllable's nucleus followed by another vowel (a hiatus: Ni-usha).
+_LATIN_HIATUS = re.compile("[iy](?=[aeouU])")
 _LATIN_EXEMPT = ("pour", "poor", "pur")
 _LATIN_VOWEL = re.compile("[aeiouyU]")
 #: The u of the article in Abdul-, Abdur-, Abul- (عبدال, ابوال: short).
@@ -225,11 +241,21 @@ _LATIN_ARTICLE_U = re.compile(r"^(abd)u(?=[a-z])|^(ab)u(?=l)")
 
 
 def _latin_first_syllable(t: str) -> str:
-    """The vowels of the first syllable dropped but i/y, and a v/w after a nucleus without i/y."""
+    """The vowels of the first syllable dropped but i/y, and a v/w after a nucleus without i/y.
+
+    The nucleus ends at an i/y that another vowel follows: that vowel starts the next syllable
+    (Niusha = نیوشا, Kioumars = کیومرث: the u is the و after the first syllable).
+    """
     m = _LATIN_FIRST_SYLLABLE.match(t)
     if m is None:
         return t
     onset, nucleus, v = m.groups()
+    if len(nucleus) > 1:
+        cut = _LATIN_HIATUS.search(nucleus)
+        if cut is not None:
+            end = cut.start() + 1
+            kept = "".join(ch for ch in nucleus[:end] if ch in "iy")
+            return onset + kept + t[len(onset) + end :]
     kept = "".join(ch for ch in nucleus if ch in "iy")
     if v and kept:
         kept += v
@@ -250,6 +276,8 @@ def _latin_skeleton(t: str) -> str:
         t = _LATIN_SOFT_C.sub("s", t)
     if "ldin" in t:
         t = _LATIN_OLDIN.sub("din", t)
+    if "ae" in t:
+        t = _LATIN_AE_GLIDE.sub("y", t)
     if "u" in t:
         t = _LATIN_SHORT_U.sub("o", t)
         if t[0] == "a":
@@ -283,10 +311,70 @@ _SHORT_I = re.compile(
     f"(?<=[{_CONSONANT}])i(?=[{_CONSONANT}])(?!{'|'.join(('zad', *COMPOUND_SUFFIXES_LATIN))})"
 )
 _FINAL_A_FOR_HEH = re.compile(f"(?<=[{_CONSONANT}iy])a$")
-_FINAL_MUTE_E = re.compile(f"(?<=[{_CONSONANT}])e$")
+#: A mute final e: the French e that keeps a final n sounded (Nasrine = نسرین), the English -le
+#: (Bizzle = بیزل). After other consonants a Latin final e is the Persian ه (Vahide = وحیده, not
+#: وحید).
+_FINAL_MUTE_E = re.compile(f"(?<=n)e$|(?<=[{_CONSONANT}]l)e$")
+#: A final e after an i that follows a consonant may be ه (Razie = راضیه, Marzie = مرضیه) or
+#: part of ی (Shafie = شفیعی); after ai it is ی (Rezaie = رضایی).
+_FINAL_E_FOR_HEH = re.compile(f"(?<=[{_CONSONANT}]i)e$")
+#: A silent ه before the suffixes -far, -fard, -nia, which Persian writes (ه is sounded in
+#: به, ده, so the key keeps it there: بهنیا Behnia) and Latin may not (Norastefar = نورسته‌فر).
+_SILENT_E_BEFORE_SUFFIX = re.compile(f"(?<=[{_CONSONANT}])e(?=(?:fard?|nia)$)")
 _SINGLE_O = re.compile(r"(?<![ao])o(?![ouw])")
 #: At most this many single i's (o's) of a word are tried as short vowels (2**3 - 1 readings).
 _MAX_SHORT_I = 3
+
+
+#: Signs of a scholarly romanization (ALA-LC, Arabic style), which writes a kasra i and a damma
+#: u where the Persian style writes e and o: a u that is not part of "ou" (Muhammad, Muzahhib,
+#: Shu'aei, Mahmud), or an initial i before two consonants, a kasra on ا (Ibrahim, Ismail,
+#: Ikhtisari; the Persian style writes Ebrahim, Esmail).
+_SCHOLARLY = re.compile(f"(?<!o)u|^i[{_CONSONANT}]{{2}}")
+
+
+def scholarly_style(token: str) -> bool:
+    """Whether a normalized Latin word shows a scholarly (Arabic-style) romanization.
+
+    >>> scholarly_style("muzahhib"), scholarly_style("ibrahim"), scholarly_style("hamid")
+    (True, True, False)
+    """
+    return token.isascii() and _SCHOLARLY.search(token) is not None
+
+
+def latin_scholarly_readings(token: str) -> list[str]:
+    """Skeletons of a Latin word with an i between consonants read as a short vowel (a kasra).
+
+    A scholarly romanization writes i for a kasra (Tahir = طاهر, Shakir = شاکر, Mujahidi =
+    مجاهدی, Mirbaqiri = میرباقری), each one or several; not the i before a compound suffix
+    (Javadipour, Ahmadinejad). The Persian style writes e for a kasra and i for ی (Hamid,
+    Armin, Parviz), so :func:`reckon.text.name_keys` tries these readings only in a name that
+    shows the scholarly style somewhere (:func:`scholarly_style`).
+
+    >>> latin_scholarly_readings("mujahidi")
+    ['mjhdI']
+    """
+    t = _LATIN_NON_ALPHA.sub("", token)
+    if "i" not in t:
+        return []
+    positions = [m.start() for m in _SHORT_I.finditer(t)][:_MAX_SHORT_I]
+    if not positions:
+        return []
+    primary = _latin_skeleton(t)
+    out: list[str] = []
+    for k in range(1, len(positions) + 1):
+        for dropped in combinations(positions, k):
+            skeleton = _latin_skeleton("".join(ch for q, ch in enumerate(t) if q not in dropped))
+            if skeleton and skeleton != primary and skeleton not in out:
+                out.append(skeleton)
+    return out
+
+
+#: sh, zh after a vowel and before one may be two sounds across a syllable boundary (Es-hagh);
+#: a Persian syllable never starts with two consonants, so not at the start of a word.
+_TWO_SOUNDS = {
+    digraph: re.compile(f"(?<=[aeiouy]){digraph}(?=[aeiouy])") for digraph in ("sh", "zh")
+}
 
 
 def latin_readings(token: str) -> list[str]:
@@ -295,21 +383,26 @@ def latin_readings(token: str) -> list[str]:
     ==========================================  ===========================================
     reading                                     example
     ==========================================  ===========================================
-    an i between consonants is a short vowel    Mujahidi = مجاهدی, Arif = عارف, Mirbaqiri
-    (Arabic style; each one, or several; not    = میرباقری (only the second i); not the
-    the i before a compound suffix)             i of Javadipour, Ahmadinejad
     a final a after a consonant or i is ه       Khadija = خدیجه, Asia = آسیه
-    a final e after a consonant is mute         Nasrine = نسرین, Mike = مایک
-    (French, English)
+    a final e after n is mute (French), and     Nasrine = نسرین, Irene = ایرن,
+    the e of an English -le                     Bizzle = بیزل; not Vahide (= وحیده)
+    a final e after a consonant and i is ه      Razie = راضیه, Marzie = مرضیه (or ی:
+                                                Shafie = شفیعی; not Rezaie = رضایی)
+    an e before -far, -fard, -nia is a silent   Norastefar = نورسته‌فر
+    ه, which Persian writes
     ch is ش (French), sch is ش (German)         Chemirani = شمیرانی, Schmidt = شمیت
-    sh, zh are two sounds                       Eshagh = اسحاق, Azhari = ازهری
+    sh, zh between vowels are two sounds        Eshagh = اسحاق, Azhari = ازهری (not
+                                                Shahab = Sahab)
     th is ث (Arabic style)                      Maytham = میثم, Othman = عثمان
     an o after the first syllable is و (each    Kourosh = کوروش, Cameron = کامرون,
     one, or two)                                Zomorodi = زمرودی
     ==========================================  ===========================================
 
-    >>> latin_readings("mujahidi")
-    ['mjhdI']
+    An i read as a short vowel is another, name-dependent reading
+    (:func:`latin_scholarly_readings`).
+
+    >>> latin_readings("khadija")
+    ['xdIjh']
     """
     t = _LATIN_NON_ALPHA.sub("", token)
     if not t:
@@ -322,24 +415,24 @@ def latin_readings(token: str) -> list[str]:
         if skeleton and skeleton != primary and skeleton not in out:
             out.append(skeleton)
 
-    if "i" in t:
-        positions = [m.start() for m in _SHORT_I.finditer(t)][:_MAX_SHORT_I]
-        for k in range(1, len(positions) + 1):
-            for dropped in combinations(positions, k):
-                read("".join(ch for q, ch in enumerate(t) if q not in dropped))
     if t.endswith("a") and _FINAL_A_FOR_HEH.search(t):
         read(t[:-1] + "eh")
-    if t.endswith("e") and _FINAL_MUTE_E.search(t):
-        read(t[:-1])
+    if t.endswith("e"):
+        if _FINAL_MUTE_E.search(t):
+            read(t[:-1])
+        elif _FINAL_E_FOR_HEH.search(t):
+            read(t + "h")
     if "ch" in t:
         read(t.replace("ch", "sh"))  # French ch
         if "sch" in t:
             read(t.replace("sch", "sh"))  # German sch
-    for digraph in ("sh", "zh"):
+    for digraph, between_vowels in _TWO_SOUNDS.items():
         if digraph in t:
-            read(t.replace(digraph, digraph[0] + "|h"))
+            read(between_vowels.sub(digraph[0] + "|h", t))
     if "th" in t:
         read(t.replace("th", "s"))  # Arabic-style th for ث
+    if "e" in t and _SILENT_E_BEFORE_SUFFIX.search(t):
+        read(_SILENT_E_BEFORE_SUFFIX.sub("eh", t))
     if "o" in t:
         positions = [m.start() for m in _SINGLE_O.finditer(t)][:_MAX_SHORT_I]
         for k in range(1, min(2, len(positions)) + 1):
@@ -352,17 +445,27 @@ _SUN_LETTER_ARTICLE = re.compile("(?<=.)ال(?=[تثدذرزسشصضطظن])")
 
 
 def persian_readings(token: str) -> list[str]:
-    """Other skeletons a Persian word may have: the article ال before a "sun letter" is
-    assimilated (عبدالرحیم = Abdorrahim as well as Abdolrahim, دارالشفایی = Daroshafaei).
+    """Other skeletons a Persian word may have.
 
-    >>> persian_readings("عبدالرحیم")
-    ['EbdrhIm']
+    * the article ال before a "sun letter" is assimilated (عبدالرحیم = Abdorrahim as well as
+      Abdolrahim, دارالشفایی = Daroshafaei);
+    * a final ع after a consonant, which the key drops, is written with the vowel before it,
+      e (زارع = Zare, صانع = Sane), like a final ه (after ی the e is dropped anyway: ربیع =
+      Rabie).
+
+    >>> persian_readings("عبدالرحیم"), persian_readings("زارع")
+    (['EbdrhIm'], ['zrh'])
     """
     t = _PERSIAN_NON_LETTER.sub("", token)
-    if "ال" not in t[1:] or not _SUN_LETTER_ARTICLE.search(t):
-        return []
-    reading = persian_skeleton(_SUN_LETTER_ARTICLE.sub("ا", t))
-    return [reading] if reading and reading != persian_skeleton(t) else []
+    out: list[str] = []
+    if "ال" in t[1:] and _SUN_LETTER_ARTICLE.search(t):
+        out.append(persian_skeleton(_SUN_LETTER_ARTICLE.sub("ا", t)))
+    if len(t) > 2 and t[-1] == "ع" and t[-2] not in "اویعء":
+        out.append(persian_skeleton(t[:-1] + "ه"))
+    if not out:
+        return out
+    primary = persian_skeleton(t)
+    return [r for i, r in enumerate(out) if r and r != primary and r not in out[:i]]
 
 
 def _maksura_before_suffix(t: str) -> str:

@@ -82,6 +82,8 @@ def _build_table() -> dict[int, str | None]:
 _TABLE = _build_table()
 _SPACES = re.compile(r" {2,}")
 _SPACE_COMMA = re.compile(r" ?, ?")
+#: Commas and whitespace of any kind at either end (stripping one may expose the other).
+_EDGE_COMMAS = re.compile(r"^[\s,]+|[\s,]+$")
 
 
 def normalize_latin(text: str) -> str:
@@ -92,5 +94,5 @@ def normalize_latin(text: str) -> str:
         text = text.translate(_TABLE)
     text = _SPACES.sub(" ", text).strip()
     if "," in text:
-        text = _SPACE_COMMA.sub(", ", text).strip(", ")
+        text = _EDGE_COMMAS.sub("", _SPACE_COMMA.sub(", ", text))
     return text

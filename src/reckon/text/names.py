@@ -148,13 +148,17 @@ def name_keys(name: str | None) -> list[str]:
     """Every key the name can have, :func:`name_key` first.
 
     First each rotation of its tokens (given-first, surname-first), then the name with one
-    word read another way (:func:`~reckon.text.keys.latin_readings`: an Arabic-style i for a
-    short vowel, a final a for ه, a French ch or mute e, sh or zh as two sounds;
-    :func:`~reckon.text.keys.persian_readings`: ال assimilated), at most
-    :data:`MAX_ALTERNATIVE_KEYS` of these. Spacing inside compounds never changes a key.
+    word read another way (:func:`~reckon.text.keys.latin_readings`: a final a or e for ه, a
+    French ch or mute e, sh or zh as two sounds, an o for و;
+    :func:`~reckon.text.keys.persian_readings`: ال assimilated; and, only in a name written
+    in a scholarly romanization, :func:`~reckon.text.keys.latin_scholarly_readings`: an i for
+    a short vowel), at most :data:`MAX_ALTERNATIVE_KEYS` of these. Spacing inside compounds
+    never changes a key.
 
     >>> name_keys("Hamid Nouri")
-    ['hmIdnrI', 'nrIhmId', 'hmdnrI']
+    ['hmIdnrI', 'nrIhmId']
+    >>> name_keys("Muhammad Tahir")
+    ['mhmdthIr', 'thIrmhmd', 'mhmdthr']
     >>> name_key("مجاهدی") in name_keys("Mujahidi")
     True
     """
@@ -284,12 +288,9 @@ def _normalize_new(name: str) -> NormalizedName:
                     key = a or b
                     keys = [key]
                 tokens = (first.tokens[0], second.tokens[0])
-                ra = get_readings(tokens[0])
-                if ra is None:
-                    ra = _readings(tokens[0])
-                rb = get_readings(tokens[1])
-                if rb is None:
-                    rb = _readings(tokens[1])
+                ra = get_readings(tokens[0]) or _readings(tokens[0])
+                rb = get_readings(tokens[1]) or _readings(tokens[1])
+                ra, rb = (ra[1], rb[1]) if ra[2] or rb[2] else (ra[0], rb[0])
                 if ra or rb:
                     keys = _keys((a, b), (ra, rb))
                 out = _make_name(

@@ -21,7 +21,9 @@ from reckon.text.keys import (
     _collapse,
     _skeleton_memo,
     latin_readings,
+    latin_scholarly_readings,
     persian_readings,
+    scholarly_style,
     token_skeleton,
 )
 from reckon.text.latin import _build_table as _latin_table
@@ -311,15 +313,34 @@ def _rotations(skeletons: Sequence[str]) -> list[str]:
 
 #: Most alternative keys (other readings of a word, see :func:`name_keys`) of one name.
 MAX_ALTERNATIVE_KEYS = 8
+
+
+class _Readings(NamedTuple):
+    """A word's other skeletons in any name; in a name in the scholarly style, also those of
+    :func:`~reckon.text.keys.latin_scholarly_readings` (first); and whether the word shows it."""
+
+    general: tuple[str, ...]
+    in_scholarly_name: tuple[str, ...]
+    shows_scholarly: bool
+
+
+_NO_READINGS = _Readings((), (), False)
 #: normalized token → its other skeletons (:func:`~reckon.text.keys.latin_readings`)
-_READINGS_MEMO: dict[str, tuple[str, ...]] = {}
+_READINGS_MEMO: dict[str, _Readings] = {}
 
 
-def _readings(token: str) -> tuple[str, ...]:
+def _readings(token: str) -> _Readings:
     if token.isascii():
-        out = tuple(latin_readings(token))
+        general = tuple(latin_readings(token))
+        scholarly = tuple(r for r in latin_scholarly_readings(token) if r not in general)
+        out = _Readings(general, scholarly + general, scholarly_style(token))
+        if out == _NO_READINGS:
+            out = _NO_READINGS
+    elif _ARABIC.search(token):
+        general = tuple(persian_readings(token))
+        out = _Readings(general, general, False) if general else _NO_READINGS
     else:
-        out = tuple(persian_readings(token)) if _ARABIC.search(token) else ()
+        out = _NO_READINGS
     if len(_READINGS_MEMO) >= _MEMO_LIMIT:
         _READINGS_MEMO.clear()
     _READINGS_MEMO[token] = out
@@ -327,8 +348,13 @@ def _readings(token: str) -> tuple[str, ...]:
 
 
 def _readings_of(tokens: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """Each token's other skeletons, with the scholarly ones if any token shows that style."""
     get = _READINGS_MEMO.get
-    return tuple(r if (r := get(t)) is not None else _readings(t) for t in tokens)
+    entries = [get(t) or _readings(t) for t in tokens]
+    for entry in entries:
+        if entry[2]:
+            return tuple(e[1] for e in entries)
+    return tuple(e[0] for e in entries)
 
 
 def _all_keys(parsed: _Parsed) -> list[str]:
