@@ -3,10 +3,15 @@
     .venv/bin/python benchmarks/ingest.py                 # 1,000,000 rows, SQLite
     .venv/bin/python benchmarks/ingest.py --rows 200000 --postgres postgresql://…
 
-Each import runs in a child process so its peak memory (max RSS) is measured alone. Two sizes
-are imported to show that memory does not grow with the file. A plain `csv` → `sqlite3`
+Each import runs in a child process so its peak memory and CPU time (user + system) are
+measured alone: the importing process's own peak RSS, plus (with RECKON_IMPORT_WORKERS) the peak
+PSS of its worker and of multiprocessing's fork server, and the CPU time of all of them. Two
+sizes are imported to show that memory does not grow with the file. A plain `csv` → `sqlite3`
 executemany of the raw rows (no normalization, no validation) runs in the same run as the
-reference ceiling. Results are printed and appended to benchmarks/RESULTS.md.
+reference ceiling. `--postgres` names a server: the PostgreSQL import gets a fresh database
+there, dropped afterwards (its server's CPU is not counted). Other work on the machine slows the
+wall clock more than the CPU time: the load average is printed with the results, which are
+appended to benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -14,13 +19,17 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import uuid
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -82,21 +91,86 @@ def write_list(path: Path, rows: int, seed: int = 1) -> None:
                 )
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class _Descendants:
+    """CPU time and peak memory (PSS, sampled twice a second) of this process's descendants:
+    the import's worker and multiprocessing's fork server, read from /proc. Only descendants
+    are sampled: reading this process's own memory map would cost the import real time.
+
+    A worker is the fork server's child, reaped by it: once it has ended, its CPU time is in
+    the fork server's (cutime, cstime).
+    """
+
+    def __init__(self) -> None:
+        self.peak_kib: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _Descendants:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.cpu = {}  # only the processes alive now: the ended ones are in their reaper's
+        self._sample()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def _sample(self) -> None:
+        stats = {}
+        for path in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                stats[int(path.parent.name)] = path.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+        tree, grew = {os.getpid()}, True
+        while grew:
+            new = {pid for pid, fields in stats.items() if int(fields[1]) in tree} - tree
+            tree |= new
+            grew = bool(new)
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in tree - {os.getpid()}:
+            try:
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            pss = next((line for line in rollup.splitlines() if line.startswith("Pss:")), "")
+            if pss:
+                self.peak_kib[pid] = max(self.peak_kib.get(pid, 0), int(pss.split()[1]))
+            # utime, stime, cutime, cstime
+            self.cpu[pid] = sum(int(x) for x in stats[pid][11:15]) / tick
+
+
 def _child_import(file: str, project: str, url: str | None) -> None:
     from reckon.ingest import import_file
     from reckon.store import init_project
 
     p = init_project(project, url)
-    start = time.perf_counter()
-    result = import_file(p, Path(file), "Benchmark list")
-    seconds = time.perf_counter() - start
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    # Sampling /proc costs the import time: only done when there are workers to sample.
+    with _Descendants() if os.environ.get("RECKON_IMPORT_WORKERS") else nullcontext() as workers:
+        result = import_file(p, Path(file), "Benchmark list")
+        seconds = time.perf_counter() - start
+    workers = workers or _Descendants()
+    cpu = _cpu_seconds() - cpu + sum(workers.cpu.values())
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    all_kib = peak_kib + sum(workers.peak_kib.values())  # an upper bound: peaks added up
     print(json.dumps({"rows": result.rows_imported, "rejected": result.rows_rejected,
-                      "seconds": seconds, "peak_mib": peak_kib / 1024}))  # fmt: skip
+                      "seconds": seconds, "cpu": cpu, "peak_mib": peak_kib / 1024,
+                      "all_mib": all_kib / 1024}))  # fmt: skip
 
 
 def _child_plain(file: str, db: str) -> None:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     connection = sqlite3.connect(db)
     with open(file, encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
@@ -107,11 +181,33 @@ def _child_plain(file: str, db: str) -> None:
         connection.executemany(f"INSERT INTO t VALUES ({marks})", reader)
     connection.commit()
     rows = connection.execute("SELECT count(*) FROM t").fetchone()[0]
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        json.dumps({"rows": rows, "rejected": 0, "seconds": seconds, "peak_mib": peak_kib / 1024})
-    )
+    print(json.dumps({"rows": rows, "rejected": 0, "seconds": seconds, "cpu": cpu,
+                      "peak_mib": peak_kib / 1024, "all_mib": peak_kib / 1024}))  # fmt: skip
+
+
+@contextmanager
+def _fresh_postgres(server: str):
+    """A new database on the PostgreSQL server at `server` (a URL); dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    from reckon.store.database import normalize_url
+
+    admin = create_engine(normalize_url(server), isolation_level="AUTOCOMMIT")
+    name = f"reckon_bench_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{server.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _run_child(*args: str) -> dict:
@@ -124,7 +220,9 @@ def _run_child(*args: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--postgres", help="PostgreSQL URL to also benchmark (a fresh database).")
+    parser.add_argument(
+        "--postgres", help="PostgreSQL server URL to also benchmark on (in a fresh database)."
+    )
     parser.add_argument("--no-record", action="store_true", help="Do not append to RESULTS.md.")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -148,7 +246,7 @@ def main() -> None:
     ]  # fmt: skip
     if args.postgres:
         runs.append(
-            ("reckon import, PostgreSQL", "import", big, args.rows, [str(big), str(work / "p3"), args.postgres])
+            ("reckon import, PostgreSQL", "import", big, args.rows, [str(big), str(work / "p3")])
         )  # fmt: skip
     lines = [
         f"Input: generated CSV, half Persian script with Jalali dates (Persian digits, month "
@@ -156,19 +254,28 @@ def main() -> None:
         f"for {args.rows:,} rows. Command: `.venv/bin/python benchmarks/ingest.py --rows {args.rows}"
         f"{' --postgres URL' if args.postgres else ''}`.",
         "",
-        "| run | rows | seconds | rows/s | peak RSS (MiB) | vs reference |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| run | rows | seconds | rows/s | CPU s | rows/CPU-s | peak RSS (MiB) | "
+        "+ workers (MiB) | vs reference |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    loads = [_load()]
     reference = None
     for label, kind, _file, _rows, child_args in runs:
-        measured = _run_child(kind, *child_args)
+        if label.endswith("PostgreSQL"):
+            with _fresh_postgres(args.postgres) as url:
+                measured = _run_child(kind, *child_args, url)
+        else:
+            measured = _run_child(kind, *child_args)
+        loads.append(_load())
         rate = measured["rows"] / measured["seconds"]
         reference = reference or rate
         lines.append(
             f"| {label} | {measured['rows']:,} | {measured['seconds']:.1f} | {rate:,.0f} | "
-            f"{measured['peak_mib']:.0f} | {rate / reference:.2f}x |"
+            f"{measured['cpu']:.1f} | {measured['rows'] / measured['cpu']:,.0f} | "
+            f"{measured['peak_mib']:.0f} | {measured['all_mib']:.0f} | {rate / reference:.2f}x |"
         )
         print(lines[-1], flush=True)
+    lines += ["", f"Load average (1, 5, 15 min) before and after each run: {' → '.join(loads)}."]
     table = "\n".join(lines)
     print(table)
     if not args.no_record:

@@ -191,9 +191,9 @@ def _open_delimited(path: Path, size: int, fmt: str, encoding: str) -> Table:
         try:
             for values in reader:
                 row_number += 1
-                if not any(v.strip() for v in values):
-                    continue  # blank line
-                yield row_number, [v if v != "" else None for v in values]
+                if not "".join(values).strip():
+                    continue  # blank line (every cell empty or blanks)
+                yield row_number, [v or None for v in values]
         except csv.Error as error:
             raise ImportFormatError(
                 str(path), f"malformed CSV ({error}); the file may be truncated", row=row_number + 1

@@ -11,23 +11,34 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reckon import audit
+from reckon.audit.log import WrittenRows, import_records
 from reckon.errors import RowProblem, ValidationError
 from reckon.evidence.filestore import FileStore, sha256_file
 from reckon.ingest.mapping import ColumnMapping, resolve_mapping
-from reckon.ingest.pipeline import default_workers, normalized_chunks
+from reckon.ingest.normalizer import RecordNormalizer
+from reckon.ingest.pipeline import (
+    cycle_collection_paused,
+    default_workers,
+    normalized_chunks,
+)
 from reckon.ingest.readers import open_table
 from reckon.model import ImportBatch, Record, Sensitivity, Source
-from reckon.store.bulk import BulkInserter
+from reckon.model.base import utcnow
+from reckon.store.bulk import BulkInserter, bulk_load
 from reckon.store.project import Project, current_actor
 
 PROBLEMS_KEPT = 1000  # in memory; the CSV report holds every one
+#: Rows read first to learn how the file writes numeric dates (day or month first).
+DAY_ORDER_SAMPLE = 20_000
 
 Progress = Callable[[int, int], None]  # (rows read, bytes read)
 
@@ -126,7 +137,7 @@ def import_file(
 
     Raises ImportFormatError when the file cannot be read at all, ConfigError for a bad mapping
     file, and ValidationError when `strict` and any row is bad. In each case nothing is stored.
-    `workers` is the number of normalizing processes (default: spare cores, for large files).
+    `workers` is the number of normalizing processes (default: `default_workers`).
     """
     path = Path(path)
     actor = actor or current_actor()
@@ -167,22 +178,38 @@ def import_file(
             )
             session.add(batch)
             session.flush()
-            _import_rows(
-                session, table, mapping, source, batch, display, report, result, progress, workers
-            )
-            if strict and report.count:
-                raise ValidationError(
-                    report.kept,
-                    f"{report.count} problem(s) in {len(report.rows)} row(s); nothing imported "
-                    f"(--strict). First: {report.kept[0]}",
-                )
-            batch.rows_read = result.rows_read
-            batch.rows_imported = result.rows_imported
-            batch.rows_rejected = result.rows_rejected
-            # The original file joins the store before the commit: a crash between the two
-            # leaves an unreferenced file (harmless), never a batch without its file.
-            FileStore(project.files_dir).put(path)
-            audit.record_import(session, batch, actor=actor)  # one entry: batch + all records
+            # The records' audit cover is fed as they are inserted; closing it removes its
+            # temporary file whatever happens.
+            with (
+                bulk_load(session.connection()),
+                closing(
+                    _import_rows(
+                        session,
+                        table,
+                        mapping,
+                        source,
+                        batch,
+                        display,
+                        report,
+                        result,
+                        progress,
+                        workers,
+                    )
+                ) as records,
+            ):
+                if strict and report.count:
+                    raise ValidationError(
+                        report.kept,
+                        f"{report.count} problem(s) in {len(report.rows)} row(s); nothing "
+                        f"imported (--strict). First: {report.kept[0]}",
+                    )
+                batch.rows_read = result.rows_read
+                batch.rows_imported = result.rows_imported
+                batch.rows_rejected = result.rows_rejected
+                # The original file joins the store before the commit: a crash between the
+                # two leaves an unreferenced file (harmless), never a batch without its file.
+                FileStore(project.files_dir).put(path)
+                audit.record_import(session, batch, actor=actor, records=records)  # one entry
             result.batch_id = batch.id
     finally:
         table.close()
@@ -203,35 +230,80 @@ def _import_rows(
     result: ImportResult,
     progress: Progress | None,
     workers: int | None,
-) -> None:
-    inserter = BulkInserter(session.connection(), Record.__table__)
-    constant = {
-        "source_id": source.id,
-        "batch_id": batch.id,
-        "sensitivity": source.sensitivity,
-    }
+) -> WrittenRows:
+    """Normalize and insert every row; return the records' audit cover, fed as they go in."""
+    connection = session.connection()
+    normalizer = RecordNormalizer(
+        display,
+        table.headers,
+        mapping,
+        {"source_id": source.id, "batch_id": batch.id, "sensitivity": source.sensitivity},
+    )
+    inserter = BulkInserter(connection, Record.__table__, normalizer.columns)
+    records = import_records(batch.id, normalizer.columns)
+    # created_at goes in as text that reads back exactly as the audit digests it: SQLite keeps
+    # the text (isoformat(" "), as sqlite3's datetime adapter wrote it before); PostgreSQL
+    # parses it and returns the same instant, which the audit writes as isoformat().
+    sep = "T" if connection.dialect.name == "postgresql" else " "
+    row_number_at = normalizer.columns.index("row_number")
+    ids_of = _record_ids(connection, batch.id)
     # Reader notes (XLSX formula cells) are filled in as rows are read, so attach them here.
     items = (
         (row_number, values, table.row_notes.pop(row_number, None))
         for row_number, values in table.rows
     )
+    # The first rows tell how the file writes numeric dates (16.08.1988: day first).
+    head = list(islice(items, DAY_ORDER_SAMPLE))
+    normalizer.learn_day_orders(head)
+    items = chain(head, items)
     if workers is None:
         workers = default_workers(table.size_bytes)
-    for chunk in normalized_chunks(items, display, table.headers, mapping, workers):
-        rows = []
-        for row, raw in chunk:
-            result.rows_read += 1
-            if row.problems:
-                for problem in row.problems:
+
+    def now() -> str:
+        return utcnow().isoformat(sep)
+
+    chunks = normalized_chunks(items, normalizer, now, workers, encode=records.encoder)
+    try:
+        with cycle_collection_paused():
+            for chunk in chunks:
+                result.rows_read += chunk.read
+                result.rows_rejected += chunk.rejected
+                for problem in chunk.problems:
                     report.add(problem)
-                result.rows_rejected += 1
-                continue
-            row.columns.update(constant, row_number=row.row_number, raw=raw)
-            rows.append(row.columns)
-        if rows:
-            inserter.insert(rows)
-            result.rows_imported += len(rows)
-        if progress:
-            progress(result.rows_read, table.bytes_read())
+                rows = chunk.rows
+                if rows:
+                    inserter.insert_rows(rows)
+                    ids = ids_of(rows[0][row_number_at], rows[-1][row_number_at])
+                    records.add(ids, rows, chunk.texts)
+                    result.rows_imported += len(rows)
+                if progress:
+                    progress(result.rows_read, table.bytes_read())
+    except BaseException:
+        records.close()
+        raise
     if progress:
         progress(result.rows_read, table.size_bytes)
+    return records
+
+
+def _record_ids(connection, batch_id: int) -> Callable[[int, int], list[int]]:
+    """The ids the database gave the batch's records in a range of row numbers, in row order.
+
+    Straight through the driver: SQLAlchemy's result objects cost more than the query.
+    """
+    driver = connection.connection.driver_connection
+    marker = "%s" if connection.dialect.name == "postgresql" else "?"
+    sql = (
+        f"SELECT id FROM record WHERE batch_id = {marker} "
+        f"AND row_number BETWEEN {marker} AND {marker} ORDER BY row_number"
+    )
+
+    def ids(first: int, last: int) -> list[int]:
+        cursor = driver.cursor()
+        try:
+            cursor.execute(sql, (batch_id, first, last))
+            return [row[0] for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+    return ids

@@ -2,6 +2,10 @@
 
 Pure functions: no database, no I/O. A row with any problem is rejected as a whole and each
 problem is reported with file, row, column, value and reason; the rest of the file imports.
+
+The rules for each field (`clean`, `read_gender`, `read_age`, `read_date`, `check_dates`,
+`search_text`) are shared by `normalize_row`, which says what one row becomes as a dict, and
+by :mod:`reckon.ingest.normalizer`, which applies them to a whole file at import speed.
 """
 
 from __future__ import annotations
@@ -12,7 +16,14 @@ from functools import lru_cache
 
 from reckon.errors import DateParseError, RowProblem
 from reckon.ingest.mapping import ColumnMapping
-from reckon.text import name_key, normalize_name, parse_date, to_ascii_digits
+from reckon.text import (
+    NormalizedName,
+    PartialDate,
+    name_key,
+    normalize_name,
+    parse_date,
+    to_ascii_digits,
+)
 
 _GENDERS = {
     "m": "m", "male": "m", "man": "m", "boy": "m", "مرد": "m", "مذکر": "m", "آقا": "m",
@@ -48,11 +59,68 @@ class RowResult:
     warnings: list[str]
 
 
-def _clean(value: str | None) -> str | None:
+def clean(value: str | None) -> str | None:
+    """A cell's text without surrounding blanks; None for a blank or "unknown" placeholder."""
     if value is None:
         return None
     value = value.strip()
     return None if value.casefold() in _UNKNOWN else value
+
+
+def read_gender(text: str) -> tuple[str | None, str | None]:
+    """("m" | "f" | "x", None) for a known spelling, else (None, the reason it is rejected)."""
+    gender = _GENDERS.get(text.casefold().strip(". "))
+    if gender is None:
+        return None, "unknown gender; use male/female/other or مرد/زن"
+    return gender, None
+
+
+def read_age(text: str) -> tuple[int | None, str | None]:
+    """(years, None), or (None, the reason it is rejected)."""
+    match = _AGE.match(to_ascii_digits(text))
+    if not match or int(match.group(1)) > 120:
+        return None, "age must be a whole number of years between 0 and 120"
+    return int(match.group(1)), None
+
+
+def read_date(
+    text: str, mapping: ColumnMapping, dayfirst: bool | None = None
+) -> tuple[PartialDate | None, str | None]:
+    """(the date interval, None), or (None, the reason it is rejected). ``dayfirst`` decides
+    ambiguous numeric dates where the mapping does not."""
+    try:
+        parsed = _parse_date(
+            text,
+            calendar=mapping.calendar,
+            century_jalali=mapping.century_jalali,
+            century_gregorian=mapping.century_gregorian,
+            dayfirst=mapping.dayfirst if mapping.dayfirst is not None else dayfirst,
+        )
+    except DateParseError as error:
+        return None, error.reason
+    return parsed, None
+
+
+def check_dates(
+    birth: PartialDate | None, death: PartialDate | None, age: int | None
+) -> tuple[str | None, str | None]:
+    """(problem, warning) from a row's birth date, death date and age taken together."""
+    if birth is None or death is None:
+        return None, None
+    if death.latest < birth.earliest:
+        return "death date is before the birth date", None
+    if age is not None:
+        low = (death.earliest - birth.latest).days // 365
+        high = (death.latest - birth.earliest).days // 365 + 1
+        if not (low - 1 <= age <= high + 1):
+            return None, f"age: {age} does not fit the birth and death dates ({low}-{high})"
+    return None, None
+
+
+FORMULA_WITHOUT_VALUE = (
+    "spreadsheet formula with no stored value; open and save the file in a "
+    "spreadsheet program, or paste the values"
+)
 
 
 def normalize_row(
@@ -69,7 +137,7 @@ def normalize_row(
     """
     problems: list[RowProblem] = []
     warnings: list[str] = []
-    values = {f: _clean(raw.get(h)) for f, h in mapping.columns.items()}
+    values = {f: clean(raw.get(h)) for f, h in mapping.columns.items()}
     columns: dict = {f: values.get(f) for f in _TEXT_FIELDS}
 
     def problem(field_name: str | None, reason: str) -> None:
@@ -81,14 +149,7 @@ def normalize_row(
         kind, _, header = note.partition(":")
         if kind == "formula":
             problems.append(
-                RowProblem(
-                    file,
-                    row_number,
-                    header,
-                    raw.get(header),
-                    "spreadsheet formula with no stored value; open and save the file in a "
-                    "spreadsheet program, or paste the values",
-                )
+                RowProblem(file, row_number, header, raw.get(header), FORMULA_WITHOUT_VALUE)
             )
         elif kind == "formula-value":
             warnings.append(f"{header}: value computed by a spreadsheet formula")
@@ -115,78 +176,57 @@ def normalize_row(
         honorifics=" ".join(name.honorifics) or None,
         father_normalized=father.normalized or None,
         father_key=father.key or None,
-        search_text=_search_text(name),
+        search_text=search_text(name),
     )
 
     gender_text = values.get("gender")
     gender = None
     if gender_text:
-        gender = _GENDERS.get(gender_text.casefold().strip(". "))
-        if gender is None:
-            problem("gender", "unknown gender; use male/female/other or مرد/زن")
+        gender, reason = read_gender(gender_text)
+        if reason:
+            problem("gender", reason)
     columns.update(gender=gender, gender_text=gender_text)
 
     age = None
     if values.get("age"):
-        match = _AGE.match(to_ascii_digits(values["age"]))
-        if not match or int(match.group(1)) > 120:
-            problem("age", "age must be a whole number of years between 0 and 120")
-        else:
-            age = int(match.group(1))
+        age, reason = read_age(values["age"])
+        if reason:
+            problem("age", reason)
     columns["age"] = age
 
+    dates = {}
     for field_name, prefix in (("birth_date", "birth"), ("death_date", "death")):
         text = values.get(field_name)
         parsed = None
         if text:
-            try:
-                parsed = _parse_date(
-                    text,
-                    calendar=mapping.calendar,
-                    century_jalali=mapping.century_jalali,
-                    century_gregorian=mapping.century_gregorian,
-                    dayfirst=mapping.dayfirst,
-                )
-            except DateParseError as error:
-                problem(field_name, error.reason)
+            parsed, reason = read_date(text, mapping)
+            if reason:
+                problem(field_name, reason)
+        dates[prefix] = parsed
+        columns.update(
+            {
+                f"{prefix}_earliest": parsed.earliest if parsed else None,
+                f"{prefix}_latest": parsed.latest if parsed else None,
+                f"{prefix}_calendar": parsed.calendar if parsed else None,
+                f"{prefix}_precision": parsed.precision if parsed else None,
+                f"{prefix}_text": text,
+            }
+        )
         if parsed is not None:
-            columns.update(
-                {
-                    f"{prefix}_earliest": parsed.earliest,
-                    f"{prefix}_latest": parsed.latest,
-                    f"{prefix}_calendar": parsed.calendar,
-                    f"{prefix}_precision": parsed.precision,
-                    f"{prefix}_text": text,
-                }
-            )
             warnings.extend(f"{field_name}: {w}" for w in parsed.warnings)
-        else:
-            columns.update(
-                {
-                    f"{prefix}_earliest": None,
-                    f"{prefix}_latest": None,
-                    f"{prefix}_calendar": None,
-                    f"{prefix}_precision": None,
-                    f"{prefix}_text": text,
-                }
-            )
 
-    birth, death = columns["birth_earliest"], columns["death_latest"]
-    if birth and death and columns["death_latest"] < birth:
-        problem("death_date", "death date is before the birth date")
-    elif birth and death and age is not None:
-        low = (columns["death_earliest"] - columns["birth_latest"]).days // 365
-        high = (columns["death_latest"] - columns["birth_earliest"]).days // 365 + 1
-        if not (low - 1 <= age <= high + 1):
-            warnings.append(f"age: {age} does not fit the birth and death dates ({low}-{high})")
+    reason, warning = check_dates(dates["birth"], dates["death"], age)
+    if reason:
+        problem("death_date", reason)
+    if warning:
+        warnings.append(warning)
     columns["warnings"] = warnings
     return RowResult(row_number, columns, problems, warnings)
 
 
-def _search_text(name) -> str | None:
+def search_text(name: NormalizedName) -> str | None:
     """Everything a search may hit: normalized forms, whole-name keys and per-token keys."""
     if not name.normalized:
         return None
-    parts = [name.original.casefold(), name.normalized, *name.keys]
-    parts += [_name_key(token) for token in name.tokens]
-    return " | ".join(dict.fromkeys(p for p in parts if p))
+    parts = [name.original.casefold(), name.normalized, *name.keys, *map(_name_key, name.tokens)]
+    return " | ".join(dict.fromkeys(filter(None, parts)))  # each once, in order

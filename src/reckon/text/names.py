@@ -90,7 +90,9 @@ __all__ = [
     "normalize_name",
 ]
 
-_MEMO_LIMIT = 1 << 20
+# Whole names are many and mostly distinct (a million-row list holds hundreds of thousands):
+# a bounded memo keeps the repeats (common names) without growing with the file.
+_MEMO_LIMIT = 1 << 16
 #: name → its key (name_keys_batch)
 _KEY_MEMO: dict[str, str] = {}
 
