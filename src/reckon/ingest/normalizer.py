@@ -28,6 +28,7 @@ from reckon.ingest.dateorder import DayOrder
 from reckon.ingest.mapping import ColumnMapping
 from reckon.ingest.validate import (
     FORMULA_WITHOUT_VALUE,
+    KEY_LENGTH,
     check_dates,
     clean,
     read_age,
@@ -38,6 +39,9 @@ from reckon.ingest.validate import (
 from reckon.text import normalize_name
 
 Item = tuple[int, list[str | None], list[str] | None]  # row number, values, cell notes
+#: Lengths of the record's bounded text columns (see reckon.model.registry.Record): keys are
+#: cut (only their start matters), text as written that would not fit is a row problem.
+TEXT_LENGTH = {"gender": 50, "date": 200, "source_record_id": 200}
 
 # Every record column an import fills, in name order (the order of the audit's canonical
 # form, so a row's digest can be made without reordering). `id` is the database's; `sealed`
@@ -178,21 +182,23 @@ class RecordNormalizer:
         return (
             name.script,
             name.normalized or None,
-            name.key or None,
+            name.key[:KEY_LENGTH] or None,  # a key is for matching: its first 200 do that
             f"[{', '.join(map(encode_basestring, name.keys))}]",  # json.dumps(list(keys))
-            " ".join(name.honorifics) or None,
+            " ".join(name.honorifics)[:KEY_LENGTH] or None,
             search_text(name),
         )
 
     def _father(self, value: str | None) -> tuple:
         father_name = clean(value)
         father = normalize_name(father_name)
-        return father_name, father.normalized or None, father.key or None
+        return father_name, father.normalized or None, father.key[:KEY_LENGTH] or None
 
     def _gender(self, value: str | None) -> tuple:
         text = clean(value)
         if not text:
             return None, text, None
+        if len(text) > TEXT_LENGTH["gender"]:
+            return None, None, f"longer than {TEXT_LENGTH['gender']} characters"
         gender, reason = read_gender(text)
         return gender, text, reason
 
@@ -206,6 +212,17 @@ class RecordNormalizer:
         """(earliest, latest, calendar, precision, text, warnings, reason, parsed)."""
         text = clean(value)
         parsed = reason = None
+        if text and len(text) > TEXT_LENGTH["date"]:
+            return (
+                None,
+                None,
+                None,
+                None,
+                None,
+                (),
+                f"longer than {TEXT_LENGTH['date']} characters",
+                None,
+            )
         if text:
             parsed, reason = read_date(text, self.mapping)
             if parsed is not None and parsed.ambiguous and field_name in self._day_orders:
@@ -354,6 +371,19 @@ class RecordNormalizer:
                 if reason:
                     bad = bad or []
                     bad.append(RowProblem(file, row_number, header["age"], value, reason))
+
+            if i_id is not None and len(values[i_id] or "") > TEXT_LENGTH["source_record_id"]:
+                bad = bad or []
+                limit = TEXT_LENGTH["source_record_id"]
+                bad.append(
+                    RowProblem(
+                        file,
+                        row_number,
+                        header["source_record_id"],
+                        values[i_id],
+                        f"longer than {limit} characters",
+                    )
+                )
 
             birth = death = none_date
             if i_birth is not None:

@@ -45,6 +45,8 @@ _TEXT_FIELDS = (
 # Lists repeat names and dates endlessly: normalize each distinct string once.
 _normalize_name = lru_cache(maxsize=1 << 16)(normalize_name)
 _name_key = lru_cache(maxsize=1 << 16)(name_key)
+#: Keys are cut to the length of their column (only their start matters for matching).
+KEY_LENGTH = 200
 _parse_date = lru_cache(maxsize=1 << 14)(parse_date)
 _AGE = re.compile(r"^\s*(\d{1,3})\s*(?:years?|y|ساله|سال)?\s*$", re.IGNORECASE)
 
@@ -171,11 +173,11 @@ def normalize_row(
         father_name=values.get("father_name"),
         name_script=name.script,
         name_normalized=name.normalized or None,
-        name_key=name.key or None,
+        name_key=name.key[:KEY_LENGTH] or None,
         name_keys=list(name.keys),
-        honorifics=" ".join(name.honorifics) or None,
+        honorifics=" ".join(name.honorifics)[:KEY_LENGTH] or None,
         father_normalized=father.normalized or None,
-        father_key=father.key or None,
+        father_key=father.key[:KEY_LENGTH] or None,
         search_text=search_text(name),
     )
 

@@ -91,7 +91,8 @@ __all__ = [
 ]
 
 # Whole names are many and mostly distinct (a million-row list holds hundreds of thousands):
-# a bounded memo keeps the repeats (common names) without growing with the file.
+# a bounded memo keeps the repeats without growing with the file. Once full it keeps what it
+# has rather than starting over: common names come early and stay.
 _MEMO_LIMIT = 1 << 16
 #: name → its key (name_keys_batch)
 _KEY_MEMO: dict[str, str] = {}
@@ -219,9 +220,8 @@ def name_keys_batch(names: Sequence[str | None]) -> list[str]:
             if key is None:
                 parsed = get_parsed(name)
                 key = parsed.key if parsed is not None else _key_new(name)
-                if len(_KEY_MEMO) >= _MEMO_LIMIT:
-                    _KEY_MEMO.clear()
-                _KEY_MEMO[name] = key
+                if len(_KEY_MEMO) < _MEMO_LIMIT:
+                    _KEY_MEMO[name] = key
             append(key)
     finally:
         if gc_was_enabled:
@@ -326,9 +326,8 @@ def _normalize_new(name: str) -> NormalizedName:
                 name, _SCRIPTS[bits & 3], " ".join(parsed.tokens), parsed.tokens,
                 parsed.honorifics, parsed.key, tuple(keys),
             )  # fmt: skip
-    if len(_NAME_MEMO) >= _MEMO_LIMIT:
-        _NAME_MEMO.clear()
-    _NAME_MEMO[name] = out
+    if len(_NAME_MEMO) < _MEMO_LIMIT:
+        _NAME_MEMO[name] = out
     return out
 
 
