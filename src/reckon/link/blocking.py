@@ -23,7 +23,7 @@ _NARROW = ("unique_id", "name_norm", "name_key", "given_key", "family_key", "fat
            "father_key")  # fmt: skip
 
 
-def _connection(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
+def _connection(memory_limit: str = "512MB") -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     connection.execute(f"SET memory_limit = '{memory_limit}'")
     spill = Path(tempfile.gettempdir()) / "reckon-duckdb"

@@ -24,7 +24,7 @@ class DuckDBEngine:
         self,
         *,
         threads: int | None = None,
-        memory_limit: str | None = "1GB",
+        memory_limit: str | None = "768MB",
         temp_dir: Path | str | None = None,
     ) -> None:
         self.connection = duckdb.connect(":memory:")
