@@ -66,7 +66,7 @@ def name_frequency_lookups(features: pd.DataFrame) -> dict[str, pd.DataFrame]:
         count = grouped.size()
         observed = count / max(n, 1)
         without_pair = (count - 2).clip(lower=0) / max(n, 1)
-        estimate = np.fmax(grouped.mean(), without_pair)  # NaN parts: no estimate
-        tf = estimate.where(grouped.mean().notna(), observed)
+        parts_mean = grouped.mean()  # NaN where the name has no two parts
+        tf = np.fmax(parts_mean, without_pair).where(parts_mean.notna(), observed)
         lookups[column] = pd.DataFrame({column: tf.index.to_numpy(), f"tf_{column}": tf.to_numpy()})
     return lookups
