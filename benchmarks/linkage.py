@@ -42,6 +42,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _machine import append_results
 
+from reckon.link.service import DEFAULT_THRESHOLD
+
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 
 RECKON_CHILD = """
@@ -221,6 +223,8 @@ def prepare(size: int, seed: int, workdir: Path) -> tuple[Path, Path, float]:
     from reckon.synth import ScenarioConfig, generate_scenario, people_for_records, write_scenario
 
     scenario_dir = workdir / f"synth-{size}"
+    for stale in (scenario_dir, workdir / f"project-{size}"):  # a kept workdir: start afresh
+        shutil.rmtree(stale, ignore_errors=True)
     config = ScenarioConfig(people=people_for_records(size), seed=seed)
     write_scenario(generate_scenario(config), scenario_dir)
     project = init_project(workdir / f"project-{size}")
@@ -300,10 +304,12 @@ def recluster_at(project_dir: Path, record_ids: np.ndarray, threshold: float) ->
 
     runs = sorted((project_dir / "linkage" / "runs").iterdir())
     pairs = read_pairs(runs[-1] / "pairs.parquet")
+    run = json.loads((runs[-1] / "run.json").read_text(encoding="utf-8"))
     clusters = cluster_records(
         record_ids,
         (pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"]),
         threshold=threshold,
+        veto=run.get("veto"),
     )
     return pd.Series(clusters.labels, index=clusters.record_ids).reindex(record_ids).to_numpy()
 
@@ -327,12 +333,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--threshold", type=float, default=0.9)
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument(
         "--also-thresholds",
         type=float,
         nargs="*",
-        default=[0.5],
+        default=[0.5, 0.9],
         help="Also report the same run's pairs clustered at these thresholds.",
     )
     parser.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])

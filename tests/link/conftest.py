@@ -52,7 +52,7 @@ def scenario_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def linked_project(tmp_path_factory, scenario_dir):
-    """A project with the scenario's four lists imported and linked once (threshold 0.9)."""
+    """A project with the scenario's four lists imported and linked once (default settings)."""
     from reckon.link import LinkConfig, link_project
 
     project = init_project(tmp_path_factory.mktemp("linked") / "project")

@@ -91,3 +91,65 @@ def test_labels_are_smallest_record_id_and_probability_is_best_link():
 def test_duplicate_record_ids_are_rejected():
     with pytest.raises(ValueError):
         cluster_records([1, 1], None, threshold=0.5)
+
+
+# --- the model's vetoes ---------------------------------------------------------------------
+
+
+def vetoed_chain(**options):
+    # A-B and B-C likely, A-C scored very unlikely (another father, a conflicting date)
+    return cluster_records(
+        [1, 2, 3],
+        pairs=([1, 2, 1], [2, 3, 3], [0.99, 0.98, 0.01]),
+        threshold=0.5,
+        **options,
+    )
+
+
+def test_without_a_veto_single_linkage_joins_records_the_model_scored_apart():
+    assert vetoed_chain().groups() == [[1, 2, 3]]
+
+
+def test_a_pair_scored_below_the_veto_is_not_joined_through_a_third_record():
+    clusters = vetoed_chain(veto=0.05)
+    assert clusters.groups() == [[1, 2], [3]]  # the likelier link came first
+    assert clusters.vetoed == [(2, 3)]
+    assert clusters.refused == []  # no human decision was involved
+
+
+def test_a_pair_scored_above_the_veto_does_not_keep_records_apart():
+    assert vetoed_chain(veto=0.005).groups() == [[1, 2, 3]]
+
+
+def test_a_human_same_overrides_the_models_veto():
+    clusters = vetoed_chain(veto=0.05, must_link=[(1, 3)])
+    assert clusters.groups() == [[1, 2, 3]]
+    assert clusters.vetoed == []
+
+
+def test_a_veto_between_records_never_linked_changes_nothing():
+    clusters = cluster_records(
+        [1, 2, 3, 4], pairs=([1, 3, 1], [2, 4, 4], [0.99, 0.99, 0.001]), threshold=0.5, veto=0.05
+    )
+    assert clusters.groups() == [[1, 2], [3, 4]]
+    assert clusters.vetoed == []
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_no_cluster_holds_a_vetoed_pair_unless_a_human_joined_it(seed):
+    rng = np.random.default_rng(seed)
+    n = 60
+    pairs = np.unique(np.sort(rng.integers(0, n, (400, 2)), axis=1), axis=0)
+    left, right = pairs[pairs[:, 0] != pairs[:, 1]].T
+    probability = rng.choice([0.001, 0.02, 0.6, 0.9, 0.99], size=len(left))
+    must = [(int(a), int(b)) for a, b in rng.integers(0, n, (3, 2)) if a != b]
+    clusters = cluster_records(
+        np.arange(n), (left, right, probability), threshold=0.5, veto=0.05, must_link=must
+    )
+    labels = clusters.as_dict()
+    joined_by_human = cluster_records(np.arange(n), threshold=0.5, must_link=must).as_dict()
+    for a, b, p in zip(left.tolist(), right.tolist(), probability.tolist(), strict=True):
+        if p < 0.05 and labels[a] == labels[b]:
+            assert joined_by_human[a] == joined_by_human[b], (a, b)
+    # and it links: every likely pair not vetoed ends up in one cluster or was refused
+    assert clusters.count < n

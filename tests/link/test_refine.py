@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reckon.link.frequencies import component_frequency, name_frequency_lookups
+from reckon.link.frequencies import PRIOR_WEIGHT, component_frequency, name_frequency_lookups
 from reckon.link.refine import MIN_M, PRIOR_RANGE, levels_of_pairs, match_weights, refit
 
 
@@ -128,31 +128,57 @@ def test_component_frequency_is_given_share_times_family_share():
 
 
 def test_a_rare_full_name_is_not_counted_as_common_because_of_its_own_records():
-    """The pair itself made the observed count; the parts' frequencies do not depend on it."""
+    """The pair itself made the observed count; the parts' frequencies hardly depend on it."""
     given = ["ali"] * 50 + ["reza"] * 50
     family = [f"f{i}" for i in range(100)]
-    f = pd.DataFrame({"given_key": given, "family_key": family})
-    f.loc[100] = ["behruz", "soltanian"]
-    f.loc[101] = ["behruz", "soltanian"]  # one person on two lists
+    f = pd.DataFrame({"given_key": given, "family_key": family, "source_id": 1})
+    f.loc[100] = ["behruz", "soltanian", 1]
+    f.loc[101] = ["behruz", "soltanian", 2]  # one person on two lists
     f["name_key"] = f["given_key"] + f["family_key"]
     f["name_norm"] = f["name_key"]
     tf = name_frequency_lookups(f)["name_norm"].set_index("name_norm")["tf_name_norm"]
-    observed = 2 / len(f)
-    assert tf["behruzsoltanian"] == pytest.approx((2 / 102) ** 2)
+    parts, observed = (2 / 102) ** 2, 2 / len(f)
+    # no other person carries it: the parts' estimate, shrunk a little towards zero
+    assert tf["behruzsoltanian"] == pytest.approx(PRIOR_WEIGHT / (PRIOR_WEIGHT / parts + 102))
+    assert parts * 0.9 < tf["behruzsoltanian"] < parts
     assert tf["behruzsoltanian"] < observed / 10
 
 
-def test_names_that_go_together_keep_their_observed_count_without_the_pair():
+def test_copies_of_one_person_on_several_lists_do_not_make_a_name_common():
+    """Five records of one name on five lists are (most likely) one person written five
+    times; five in one list are five people."""
+
+    def frame(sources: list[int]) -> pd.DataFrame:
+        f = pd.DataFrame({"given_key": [f"g{i}" for i in range(95)],
+                          "family_key": [f"f{i}" for i in range(95)], "source_id": 1})  # fmt: skip
+        rare = pd.DataFrame({"given_key": "bahman", "family_key": "sorkhi", "source_id": sources})
+        f = pd.concat([f, rare], ignore_index=True)
+        f["name_key"] = f["given_key"] + f["family_key"]
+        f["name_norm"] = f["name_key"]
+        return name_frequency_lookups(f)["name_key"].set_index("name_key")["tf_name_key"]
+
+    across = frame([1, 2, 3, 4, 5])["bahmansorkhi"]
+    within = frame([1, 1, 1, 1, 1])["bahmansorkhi"]
+    assert within > 2 * across
+    assert across == pytest.approx(PRIOR_WEIGHT / (PRIOR_WEIGHT / 0.05**2 + 100))
+
+
+def test_names_that_go_together_are_as_common_as_the_records_show():
+    """Mohammad Mohammadi: the parts' product understates it; the count of other people's
+    records (here ten people in one list) pulls it up."""
     f = pd.DataFrame(
         {
             "given_key": ["m"] * 10 + ["x"] * 90,
             "family_key": ["mm"] * 10 + list(map(str, range(90))),
+            "source_id": 1,
         }
     )
     f["name_key"] = f["given_key"] + f["family_key"]
     f["name_norm"] = f["name_key"]
     tf = name_frequency_lookups(f)["name_key"].set_index("name_key")["tf_name_key"]
-    assert tf["mmm"] == pytest.approx(max(0.1 * 0.1, 8 / 100))
+    parts = 0.1 * 0.1
+    assert tf["mmm"] == pytest.approx((PRIOR_WEIGHT + 9) / (PRIOR_WEIGHT / parts + 100))
+    assert 2 * parts < tf["mmm"] < 0.1
 
 
 def test_levels_with_the_same_weight_stay_tied_through_the_refit():

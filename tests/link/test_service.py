@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from reckon.errors import LinkageConfigError, NotFoundError
 from reckon.link import (
+    DEFAULT_THRESHOLD,
+    DEFAULT_VETO,
     LinkConfig,
     export_links,
     latest_run,
@@ -22,6 +24,7 @@ from reckon.link import (
     review_queue,
 )
 from reckon.link.histories import capture_histories, histories_from_project
+from reckon.link.service import pairs_path, read_pairs
 from reckon.model import LinkDecision, Person, PersonRecord, Record
 from reckon.store import init_project
 
@@ -91,7 +94,7 @@ def test_export_links_writes_one_row_per_record(linked_project, scenario_dir, tm
         assert int(row["person_id"]) == assigned[int(row["record_id"])]
         assert row["source"] == row["file"].removesuffix(".csv")
         if row["match_probability"]:
-            assert 0.9 <= float(row["match_probability"]) <= 1.0
+            assert DEFAULT_THRESHOLD <= float(row["match_probability"]) <= 1.0
 
 
 def test_persons_listing_shows_lists(linked_project):
@@ -221,4 +224,27 @@ def test_no_likely_match_gives_a_clear_error(tmp_path):
         link_project(project, LinkConfig(), actor="tester")
     with pytest.raises(NotFoundError):
         export_links(project, tmp_path / "out.csv")
+    project.close()
+
+
+def test_unlikely_pairs_are_stored_and_keep_records_apart(tmp_path):
+    directory = make_scenario(tmp_path / "synth", people=600, seed=5)
+    project = init_project(tmp_path / "project")
+    import_lists(project, directory)
+    link_project(project, LinkConfig(), actor="tester")
+    run = latest_run(project)
+    assert run["veto"] == DEFAULT_VETO and run["floor"] == 0
+    probability = read_pairs(pairs_path(run))["match_probability"]
+    assert probability.min() < 0.01  # every candidate pair, however unlikely, is kept
+    vetoed = persons_of(project)
+    plain = recluster(project, veto=None, actor="tester")
+    assert plain.vetoed == 0 and latest_run(project)["veto"] is None
+    # the veto only ever keeps records apart: each of its persons lies within one plain person
+    person_of = {r: p for p, records in persons_of(project).items() for r in records}
+    assert all(len({person_of[r] for r in records}) == 1 for records in vetoed.values())
+    assert len(persons_of(project)) <= len(vetoed)
+    with pytest.raises(LinkageConfigError, match="veto"):
+        recluster(project, threshold=0.3, veto=0.5)
+    with pytest.raises(LinkageConfigError, match="veto"):
+        LinkConfig(threshold=0.3, veto=0.3).validate()
     project.close()

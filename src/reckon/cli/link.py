@@ -13,6 +13,7 @@ from reckon.cli.export import export_app
 from reckon.errors import LinkageConfigError
 from reckon.link import (
     DEFAULT_THRESHOLD,
+    DEFAULT_VETO,
     LinkConfig,
     export_links,
     link_project,
@@ -42,6 +43,14 @@ def link(
         max=1.0,
         help="Match probability at or above which two records are linked.",
     ),
+    veto: float = typer.Option(
+        DEFAULT_VETO,
+        "--veto",
+        min=0.0,
+        max=1.0,
+        help="Records whose pair scored below this are never put in one person through other "
+        "links (0 turns it off: plain single linkage).",
+    ),
     model: int | None = typer.Option(
         None, "--model", help="Reuse saved model version N instead of training a new one."
     ),
@@ -63,9 +72,11 @@ def link(
                 err_console.print(message, markup=False)
 
         if recluster_only:
-            result = recluster(project, threshold=threshold, progress=say)
+            result = recluster(project, threshold=threshold, veto=veto or None, progress=say)
         else:
-            config = LinkConfig(engine=engine, threshold=threshold, model_version=model)
+            config = LinkConfig(
+                engine=engine, threshold=threshold, veto=veto or None, model_version=model
+            )
             result = link_project(project, config, progress=say)
     changes = result.changes
     console.print(
@@ -84,6 +95,11 @@ def link(
         console.print(f"  split {split['person_id']} into {split['into']}")
     if result.refused:
         console.print(f"{result.refused:,} links refused because reviewers said 'different'.")
+    if result.vetoed:
+        console.print(
+            f"{result.vetoed:,} links refused because they would have joined records the model "
+            f"scored below the veto ({result.veto})."
+        )
     for a, b in result.conflicts:
         err_console.print(
             f"Warning: the decision that records {a} and {b} are the same contradicts other "

@@ -11,6 +11,7 @@ from reckon.link.model import LinkageModel, TrainingConfig, load_model, model_ve
 from reckon.link.review import FieldWeight, ReviewPair, record_decision, review_queue
 from reckon.link.service import (
     DEFAULT_THRESHOLD,
+    DEFAULT_VETO,
     LinkConfig,
     LinkResult,
     latest_run,
@@ -20,6 +21,7 @@ from reckon.link.service import (
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "DEFAULT_VETO",
     "Clusters",
     "FieldWeight",
     "LinkConfig",

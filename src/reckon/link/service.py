@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import numpy as np
@@ -52,9 +52,13 @@ from reckon.store.project import Project, current_actor
 RUNS_DIR = Path("linkage") / "runs"
 PAIRS_FILE = "pairs.parquet"
 RUN_FILE = "run.json"
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.3
+#: Two records whose pair scored below this are not put in one person through other links
+#: (:mod:`reckon.link.clustering`).
+DEFAULT_VETO = 0.05
 #: Pairs scored below this probability are not stored (nor reviewable, nor re-clusterable).
-DEFAULT_FLOOR = 0.01
+#: Every candidate pair is kept by default: the low ones are the vetoes.
+DEFAULT_FLOOR = 0.0
 
 Progress = Callable[[str], None]
 
@@ -64,12 +68,14 @@ class LinkConfig:
     """How to link: engine, threshold, and whether to train a new model.
 
     ``model_version`` reuses a saved model (None trains a new one and saves it as the next
-    version). ``floor`` is the lowest match probability stored with the run.
+    version). ``veto``: records whose pair scored below it stay apart (None: plain single
+    linkage). ``floor`` is the lowest match probability stored with the run.
     """
 
     engine: str = "duckdb"
     threshold: float = DEFAULT_THRESHOLD
     model_version: int | None = None
+    veto: float | None = DEFAULT_VETO
     floor: float = DEFAULT_FLOOR
     training: TrainingConfig = field(default_factory=TrainingConfig)
     engine_options: dict[str, Any] = field(default_factory=dict)
@@ -79,6 +85,14 @@ class LinkConfig:
             raise LinkageConfigError(f"threshold must be between 0 and 1, not {self.threshold}")
         if not 0 <= self.floor <= self.threshold:
             raise LinkageConfigError("the stored-pairs floor must be between 0 and the threshold")
+        _check_veto(self.veto, self.threshold)
+
+
+def _check_veto(veto: float | None, threshold: float) -> None:
+    if veto is not None and not 0 <= veto < threshold:
+        raise LinkageConfigError(
+            f"the veto must be at least 0 and below the threshold ({threshold}), not {veto}"
+        )
 
 
 @dataclass
@@ -94,6 +108,8 @@ class LinkResult:
     clusters: int
     changes: PersonChanges
     refused: int = 0
+    vetoed: int = 0
+    veto: float | None = None
     conflicts: list[tuple[int, int]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     pairs_path: Path | None = None
@@ -108,6 +124,8 @@ class LinkResult:
             "pairs": self.pairs,
             "clusters": self.clusters,
             "refused_by_decisions": self.refused,
+            "veto": self.veto,
+            "refused_by_veto": self.vetoed,
             "conflicting_decisions": [list(c) for c in self.conflicts],
             "seconds": self.seconds,
             "changes": self.changes.to_dict(limit=1000),
@@ -284,6 +302,7 @@ def link_project(
         threshold=config.threshold,
         must_link=must,
         cannot_link=cannot,
+        veto=config.veto,
     )
     lap("clustering")
     say("saving persons")
@@ -295,6 +314,7 @@ def link_project(
         engine=engine.name,
         model=model,
         threshold=config.threshold,
+        veto=config.veto,
         pairs=count,
         actor=actor,
         seconds=seconds,
@@ -379,6 +399,7 @@ def _save(
     engine: str | None,
     model: LinkageModel | None,
     threshold: float,
+    veto: float | None,
     pairs: int,
     actor: str,
     seconds: dict[str, float],
@@ -398,6 +419,8 @@ def _save(
                 "engine": engine,
                 "model_version": model.version if model else None,
                 "threshold": threshold,
+                "veto": veto,
+                "refused_by_veto": len(clusters.vetoed),
                 "records": len(clusters.record_ids),
                 "pairs": pairs,
                 "persons": changes.persons,
@@ -418,6 +441,8 @@ def _save(
         clusters=clusters.count,
         changes=changes,
         refused=len(clusters.refused),
+        vetoed=len(clusters.vetoed),
+        veto=veto,
         conflicts=clusters.conflicts,
         seconds=seconds,
         pairs_path=run_dir / PAIRS_FILE,
@@ -456,10 +481,13 @@ def recluster(
     project: Project,
     *,
     threshold: float | None = None,
+    veto: float | Literal["run"] | None = "run",
     actor: str | None = None,
     progress: Progress | None = None,
 ) -> LinkResult:
     """Cluster again from the latest run's stored pairs (new decisions, another threshold).
+
+    ``veto`` defaults to the latest run's; None turns it off.
 
     No scoring: fast. The result is recorded as a run of its own that points at the pairs it
     used; records imported since that run stay alone until the next `reckon link`.
@@ -470,6 +498,9 @@ def recluster(
     threshold = run["threshold"] if threshold is None else threshold
     if not 0 < threshold < 1:
         raise LinkageConfigError(f"threshold must be between 0 and 1, not {threshold}")
+    if veto == "run":
+        veto = run.get("veto")  # runs before vetoes existed have none: single linkage
+    _check_veto(veto, threshold)
     source = Path(run["dir"])
     path = pairs_path(run) if run.get("pairs_file") else _source_pairs(project, run)
     started = time.perf_counter()
@@ -486,6 +517,7 @@ def recluster(
         threshold=threshold,
         must_link=must,
         cannot_link=cannot,
+        veto=veto,
     )
     run_id = _new_run_id()
     run_dir = runs_dir(project) / run_id
@@ -499,6 +531,7 @@ def recluster(
         engine=None,
         model=None,
         threshold=threshold,
+        veto=veto,
         pairs=len(pairs["unique_id_l"]),
         actor=actor,
         seconds={},
