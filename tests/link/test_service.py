@@ -117,7 +117,7 @@ def test_capture_histories_from_persons_strata_and_thresholds(linked_project):
     assert "Tehran" in by_city or "تهران" in by_city  # one stratum for every spelling
     by_month = capture_histories(linked_project, by="death_month")
     assert all(k == "unknown" or k[:4] == "1988" for k in by_month)
-    loose = capture_histories(linked_project, threshold=0.5)
+    loose = capture_histories(linked_project, threshold=0.1)  # default 0.3
     strict = capture_histories(linked_project, threshold=0.99)
     assert loose.n_observed <= histories.n_observed <= strict.n_observed
     same = histories_from_project(linked_project.root, threshold=None)

@@ -166,7 +166,7 @@ def estimate(
         help="Re-link the project at several match thresholds and show how the estimate moves.",
     ),
     thresholds: str = typer.Option(
-        "0.5,0.7,0.8,0.9,0.95",
+        "0.2,0.3,0.5,0.7,0.9",
         "--thresholds",
         help="Match-probability thresholds for --linkage-sensitivity (comma-separated).",
     ),

@@ -117,16 +117,32 @@ class _UnionFind:
         return ra
 
 
-def _within_groups(n: int, edges: tuple[np.ndarray, np.ndarray], a: np.ndarray,
-                   b: np.ndarray) -> np.ndarray:  # fmt: skip
-    """Which pairs (a[i], b[i]) lie inside one connected group of ``edges`` (indices < n)."""
+def linked_groups(
+    record_ids: Sequence[int] | np.ndarray, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """Connected group of each record of ``record_ids`` under the links ``left[i]``–``right[i]``
+    (a label per record; links naming other records are ignored).
+
+    >>> linked_groups([1, 2, 3, 4], np.array([1]), np.array([2])).tolist()
+    [0, 0, 1, 2]
+    """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    ones = np.ones(len(edges[0]), dtype=np.int8)
-    graph = coo_matrix((ones, edges), shape=(n, n))
+    ids = np.asarray(record_ids, dtype=np.int64)
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    n = len(ids)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    a = np.searchsorted(sorted_ids, np.asarray(left, dtype=np.int64)).clip(max=n - 1)
+    b = np.searchsorted(sorted_ids, np.asarray(right, dtype=np.int64)).clip(max=n - 1)
+    ok = (sorted_ids[a] == left) & (sorted_ids[b] == right)
+    graph = coo_matrix((np.ones(int(ok.sum()), dtype=np.int8), (a[ok], b[ok])), shape=(n, n))
     _, group = connected_components(graph, directed=False)
-    return group[a] == group[b]
+    out = np.empty(n, dtype=np.int64)
+    out[order] = group
+    return out
 
 
 def cluster_records(
@@ -198,8 +214,9 @@ def cluster_records(
         link = ok & (prob >= threshold)
         if veto is not None and len(ids):
             apart = ok & (prob < veto)
-            edges = (np.concatenate([pa[link], must_a]), np.concatenate([pb[link], must_b]))
-            apart[apart] = _within_groups(n, edges, pa[apart], pb[apart])
+            group = linked_groups(np.arange(n), np.concatenate([pa[link], must_a]),
+                                  np.concatenate([pb[link], must_b]))  # fmt: skip
+            apart[apart] = group[pa[apart]] == group[pb[apart]]
             # a human "same" already joined some of these: a veto cannot split them
             joined = np.fromiter((uf.find(a) == uf.find(b) for a, b in
                                   zip(pa[apart].tolist(), pb[apart].tolist(), strict=True)),

@@ -18,9 +18,8 @@ from sqlalchemy import select
 
 from reckon.errors import EstimationError, LinkageConfigError, NotFoundError
 from reckon.estimate.histories import CaptureHistories
-from reckon.link.clustering import cluster_records
 from reckon.link.features import place_forms
-from reckon.link.service import human_constraints, read_pairs, scored_pairs_path
+from reckon.link.service import cluster_stored_pairs, latest_run, scored_pairs_path
 from reckon.model import Person, PersonRecord, Record, Source
 from reckon.store.project import Project, open_project
 
@@ -59,14 +58,11 @@ def _clusters(project: Project, record_ids: np.ndarray, threshold: float | None)
         return pd.concat([assigned, extra])
     if not 0 < threshold < 1:
         raise LinkageConfigError(f"threshold must be between 0 and 1, not {threshold}")
-    pairs = read_pairs(scored_pairs_path(project))
-    must, cannot = human_constraints(project)
-    clusters = cluster_records(
-        record_ids,
-        (pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"]),
-        threshold=threshold,
-        must_link=must,
-        cannot_link=cannot,
+    veto = latest_run(project).get("veto")  # the run in force's (runs before vetoes: none)
+    if veto is not None and veto >= threshold:
+        veto = None  # a threshold this low is plain single linkage
+    clusters, _ = cluster_stored_pairs(
+        project, scored_pairs_path(project), record_ids, threshold=threshold, veto=veto
     )
     return pd.Series(clusters.labels, index=clusters.record_ids)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import itertools
 import json
 import time
 import uuid
@@ -34,7 +35,7 @@ from sqlalchemy import select
 
 from reckon.errors import LinkageConfigError, NotFoundError
 from reckon.link.blocking import similarity_pairs
-from reckon.link.clustering import Clusters, cluster_records
+from reckon.link.clustering import Clusters, cluster_records, linked_groups
 from reckon.link.engines import make_engine
 from reckon.link.features import (
     add_blocking_columns,
@@ -45,7 +46,7 @@ from reckon.link.features import (
 from reckon.link.frequencies import name_frequency_lookups
 from reckon.link.model import LinkageModel, TrainingConfig, load_model, save_model, train
 from reckon.link.persons import PersonChanges, assign_persons
-from reckon.link.refine import MIN_PAIRS, match_weights, refit
+from reckon.link.refine import MIN_PAIRS, levels_of_pairs, match_weights, refit
 from reckon.model import DecidedBy, DecisionKind, LinkDecision
 from reckon.store.project import Project, current_actor
 
@@ -59,6 +60,11 @@ DEFAULT_VETO = 0.05
 #: Pairs scored below this probability are not stored (nor reviewable, nor re-clusterable).
 #: Every candidate pair is kept by default: the low ones are the vetoes.
 DEFAULT_FLOOR = 0.0
+#: The refit reads pairs at least this likely; the unlikelier weigh nothing in its E step.
+REFIT_FLOOR = 1e-3
+#: Pairs rewritten with the refitted weights at a time, and DuckDB's memory for the pairs.
+REWRITE_ROWS = 1_000_000
+PAIRS_MEMORY = "512MB"
 
 Progress = Callable[[str], None]
 
@@ -199,6 +205,54 @@ def human_constraints(project: Project) -> tuple[list[tuple[int, int]], list[tup
 # --------------------------------------------------------------------------- audit
 
 
+def cluster_stored_pairs(
+    project: Project, path: Path, record_ids: np.ndarray, *, threshold: float, veto: float | None
+) -> tuple[Clusters, int]:
+    """Cluster ``record_ids`` from a stored pairs file under the project's human decisions;
+    returns the clusters and the number of stored pairs.
+
+    Reads the links (pairs at or above ``threshold``) and, of the pairs below ``veto``, only
+    those inside one group of linked records — the only vetoes that can matter — so memory
+    follows the links, not the millions of unlikely candidate pairs."""
+    source = parquet_source(path)
+    must, cannot = human_constraints(project)
+    columns = "p.unique_id_l, p.unique_id_r, p.match_probability"
+    with duckdb.connect() as connection:
+        connection.execute(f"SET memory_limit = '{PAIRS_MEMORY}'")
+        stored = int(connection.execute(f"SELECT count(*) FROM {source}").fetchone()[0])
+        links = connection.execute(
+            f"SELECT {columns} FROM {source} p WHERE p.match_probability >= ?", [threshold]
+        ).fetchnumpy()
+        parts = [links]
+        if veto is not None:
+            must_l, must_r = (
+                np.asarray([pair[i] for pair in must], dtype=np.int64) for i in (0, 1)
+            )
+            group = linked_groups(record_ids, np.concatenate([links["unique_id_l"], must_l]),
+                                  np.concatenate([links["unique_id_r"], must_r]))  # fmt: skip
+            grouped = pd.DataFrame({"id": np.asarray(record_ids), "g": group})
+            size = grouped.groupby("g")["g"].transform("size")
+            connection.register("grouped", grouped[size.to_numpy() > 1])
+            parts.append(
+                connection.execute(
+                    f"SELECT {columns} FROM {source} p "
+                    "JOIN grouped a ON a.id = p.unique_id_l JOIN grouped b ON b.id = p.unique_id_r "
+                    "WHERE p.match_probability < ? AND a.g = b.g",
+                    [veto],
+                ).fetchnumpy()
+            )
+    pairs = {key: np.concatenate([part[key] for part in parts]) for key in links}
+    clusters = cluster_records(
+        record_ids,
+        (pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"]),
+        threshold=threshold,
+        must_link=must,
+        cannot_link=cannot,
+        veto=veto,
+    )
+    return clusters, stored
+
+
 def audit(session, *, actor: str, action: str, object_type: str, object_id: str,
           change: dict) -> None:  # fmt: skip
     """The one call site of the audit log for linkage (runs, human decisions).
@@ -294,15 +348,8 @@ def link_project(
         lap("refit")
 
     say(f"clustering {len(record_ids):,} records from {count:,} scored pairs")
-    pairs = read_pairs(run_dir / PAIRS_FILE)
-    must, cannot = human_constraints(project)
-    clusters = cluster_records(
-        record_ids,
-        (pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"]),
-        threshold=config.threshold,
-        must_link=must,
-        cannot_link=cannot,
-        veto=config.veto,
+    clusters, _ = cluster_stored_pairs(
+        project, run_dir / PAIRS_FILE, record_ids, threshold=config.threshold, veto=config.veto
     )
     lap("clustering")
     say("saving persons")
@@ -368,24 +415,45 @@ def _predict(
 
 def _refit_on_pairs(model: LinkageModel, path: Path, records: int) -> LinkageModel:
     """Refit m and the prior on the scored pairs (:mod:`reckon.link.refine`), rewrite the pairs
-    file's weights and probabilities with them, and return the refitted model."""
+    with the refitted weights and probabilities, and return the refitted model.
+
+    The fit reads the pairs at or above ``REFIT_FLOOR`` (the rest weigh nothing in its E step:
+    the same estimates, a fraction of the memory); the rewrite streams every pair through in
+    parts of ``REWRITE_ROWS``, so memory does not grow with the number of candidate pairs."""
+    source = parquet_source(path)
     with duckdb.connect() as connection:
-        pairs = connection.execute(f"SELECT * FROM {parquet_source(path)}").df()
-        if len(pairs) < MIN_PAIRS:
+        connection.execute(f"SET memory_limit = '{PAIRS_MEMORY}'")
+        sample = connection.execute(
+            f"SELECT * FROM {source} WHERE match_probability >= {REFIT_FLOOR!r}"
+        ).df()
+        if len(sample) < MIN_PAIRS:
             return model
-        fitted = refit(model.settings, pairs, records)
-        pairs.update(match_weights(fitted.settings, pairs, fitted.gammas))
-        connection.register("refitted", pairs)
-        temporary = path.with_suffix(".refit.parquet")
-        connection.execute(
-            f"COPY (SELECT * FROM refitted ORDER BY unique_id_l, unique_id_r) "
-            f"TO '{temporary.as_posix()}' (FORMAT parquet, COMPRESSION zstd)"
-        )
-    if path.is_dir():  # Spark writes a folder of parts
+        fitted = refit(model.settings, sample, records)
+        fitted_pairs = len(sample)
+        del sample
+        temporary = path.with_name(path.name + ".refit")
+        _remove_tree(temporary)
+        temporary.mkdir()
+        order = " ORDER BY unique_id_l, unique_id_r" if path.is_dir() else ""  # Spark's parts
+        reader = connection.execute(f"SELECT * FROM {source}{order}")
+        with duckdb.connect() as writer:
+            for part in itertools.count():
+                chunk = reader.fetch_df_chunk(REWRITE_ROWS // 2048)  # in vectors of 2,048
+                if chunk.empty:
+                    break
+                levels = levels_of_pairs(model.settings, chunk)  # as the model scored them
+                chunk.update(match_weights(fitted.settings, chunk, levels))
+                writer.register("chunk", chunk)
+                target = (temporary / f"part-{part:05d}.parquet").as_posix()
+                writer.execute(f"COPY chunk TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+                writer.unregister("chunk")
+    if path.is_dir():
         _remove_tree(path)
-    temporary.replace(path)
+    else:
+        path.unlink()
+    temporary.replace(path)  # the pairs are now a folder of parts, like Spark's
     training = {**model.training, "prior": fitted.prior,
-                "refit": {"pairs": len(pairs), "iterations": fitted.iterations,
+                "refit": {"pairs": fitted_pairs, "iterations": fitted.iterations,
                           "expected_matches": round(fitted.expected_matches, 1)}}  # fmt: skip
     return LinkageModel(settings=fitted.settings, created_at=model.created_at, training=training)
 
@@ -509,15 +577,8 @@ def recluster(
         from reckon.model import Record
 
         record_ids = np.asarray(session.scalars(select(Record.id).order_by(Record.id)).all())
-    pairs = read_pairs(path)
-    must, cannot = human_constraints(project)
-    clusters = cluster_records(
-        record_ids,
-        (pairs["unique_id_l"], pairs["unique_id_r"], pairs["match_probability"]),
-        threshold=threshold,
-        must_link=must,
-        cannot_link=cannot,
-        veto=veto,
+    clusters, stored = cluster_stored_pairs(
+        project, path, record_ids, threshold=threshold, veto=veto
     )
     run_id = _new_run_id()
     run_dir = runs_dir(project) / run_id
@@ -532,7 +593,7 @@ def recluster(
         model=None,
         threshold=threshold,
         veto=veto,
-        pairs=len(pairs["unique_id_l"]),
+        pairs=stored,
         actor=actor,
         seconds={},
         extra={"reclustered_from": source.name},
