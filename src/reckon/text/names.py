@@ -151,10 +151,10 @@ def name_keys(name: str | None) -> list[str]:
     """Every key the name can have, :func:`name_key` first.
 
     First each rotation of its tokens (given-first, surname-first), then the name with one
-    word read another way (:func:`~reckon.text.keys.latin_readings`: a final a or e for ه, a
+    word read another way (:func:`~reckon.text.readings.latin_readings`: a final a or e for ه, a
     French ch or mute e, sh or zh as two sounds, an o for و;
-    :func:`~reckon.text.keys.persian_readings`: ال assimilated; and, only in a name written
-    in a scholarly romanization, :func:`~reckon.text.keys.latin_scholarly_readings`: an i for
+    :func:`~reckon.text.readings.persian_readings`: ال assimilated; and, only in a name written
+    in a scholarly romanization, :func:`~reckon.text.readings.latin_scholarly_readings`: an i for
     a short vowel), at most :data:`MAX_ALTERNATIVE_KEYS` of these. Spacing inside compounds
     never changes a key.
 

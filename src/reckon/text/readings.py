@@ -1,0 +1,183 @@
+"""Other readings of a word: the skeletons it may have besides its key.
+
+The key (:mod:`reckon.text.keys`) gives each word one skeleton, so it must choose where a
+spelling can be read two ways. These functions give the other ways, for
+:func:`reckon.text.name_keys`, which adds the name with one word read another way after the
+rotations of the name (at most :data:`reckon.text.names.MAX_ALTERNATIVE_KEYS`). A reading is
+tried only where the spelling shows it may apply, so that a name keeps few keys and different
+names rarely share one.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+from reckon.text.keys import (
+    _LATIN_NON_ALPHA,
+    _PERSIAN_NON_LETTER,
+    COMPOUND_SUFFIXES_LATIN,
+    _latin_skeleton,
+    persian_skeleton,
+)
+
+_CONSONANT = "bcdfghjklmnpqrstvxz"
+_SHORT_I = re.compile(
+    f"(?<=[{_CONSONANT}])i(?=[{_CONSONANT}])(?!{'|'.join(('zad', *COMPOUND_SUFFIXES_LATIN))})"
+)
+_FINAL_A_FOR_HEH = re.compile(f"(?<=[{_CONSONANT}iy])a$")
+#: A mute final e: the French e that keeps a final n sounded (Nasrine = نسرین), the English -le
+#: (Bizzle = بیزل). After other consonants a Latin final e is the Persian ه (Vahide = وحیده, not
+#: وحید).
+_FINAL_MUTE_E = re.compile(f"(?<=n)e$|(?<=[{_CONSONANT}]l)e$")
+#: A final e after an i that follows a consonant may be ه (Razie = راضیه, Marzie = مرضیه) or
+#: part of ی (Shafie = شفیعی); after ai it is ی (Rezaie = رضایی).
+_FINAL_E_FOR_HEH = re.compile(f"(?<=[{_CONSONANT}]i)e$")
+#: A silent ه before the suffixes -far, -fard, -nia, which Persian writes (ه is sounded in
+#: به, ده, so the key keeps it there: بهنیا Behnia) and Latin may not (Norastefar = نورسته‌فر).
+_SILENT_E_BEFORE_SUFFIX = re.compile(f"(?<=[{_CONSONANT}])e(?=(?:fard?|nia)$)")
+_SINGLE_O = re.compile(r"(?<![ao])o(?![ouw])")
+#: At most this many single i's (o's) of a word are tried as short vowels (2**3 - 1 readings).
+_MAX_SHORT_I = 3
+
+
+#: Signs of a scholarly romanization (ALA-LC, Arabic style), which writes a kasra i and a damma
+#: u where the Persian style writes e and o: a u that is not part of "ou" (Muhammad, Muzahhib,
+#: Shu'aei, Mahmud), or an initial i before two consonants, a kasra on ا (Ibrahim, Ismail,
+#: Ikhtisari; the Persian style writes Ebrahim, Esmail).
+_SCHOLARLY = re.compile(f"(?<!o)u|^i[{_CONSONANT}]{{2}}")
+
+
+def scholarly_style(token: str) -> bool:
+    """Whether a normalized Latin word shows a scholarly (Arabic-style) romanization.
+
+    >>> scholarly_style("muzahhib"), scholarly_style("ibrahim"), scholarly_style("hamid")
+    (True, True, False)
+    """
+    return token.isascii() and _SCHOLARLY.search(token) is not None
+
+
+def latin_scholarly_readings(token: str) -> list[str]:
+    """Skeletons of a Latin word with an i between consonants read as a short vowel (a kasra).
+
+    A scholarly romanization writes i for a kasra (Tahir = طاهر, Shakir = شاکر, Mujahidi =
+    مجاهدی, Mirbaqiri = میرباقری), each one or several; not the i before a compound suffix
+    (Javadipour, Ahmadinejad). The Persian style writes e for a kasra and i for ی (Hamid,
+    Armin, Parviz), so :func:`reckon.text.name_keys` tries these readings only in a name that
+    shows the scholarly style somewhere (:func:`scholarly_style`).
+
+    >>> latin_scholarly_readings("mujahidi")
+    ['mjhdI']
+    """
+    t = _LATIN_NON_ALPHA.sub("", token)
+    if "i" not in t:
+        return []
+    positions = [m.start() for m in _SHORT_I.finditer(t)][:_MAX_SHORT_I]
+    if not positions:
+        return []
+    primary = _latin_skeleton(t)
+    out: list[str] = []
+    for k in range(1, len(positions) + 1):
+        for dropped in combinations(positions, k):
+            skeleton = _latin_skeleton("".join(ch for q, ch in enumerate(t) if q not in dropped))
+            if skeleton and skeleton != primary and skeleton not in out:
+                out.append(skeleton)
+    return out
+
+
+#: sh, zh after a vowel and before one may be two sounds across a syllable boundary (Es-hagh);
+#: a Persian syllable never starts with two consonants, so not at the start of a word.
+_TWO_SOUNDS = {
+    digraph: re.compile(f"(?<=[aeiouy]){digraph}(?=[aeiouy])") for digraph in ("sh", "zh")
+}
+
+
+def latin_readings(token: str) -> list[str]:
+    """Other skeletons a Latin word may have, for conventions one key cannot follow.
+
+    ==========================================  ===========================================
+    reading                                     example
+    ==========================================  ===========================================
+    a final a after a consonant or i is ه       Khadija = خدیجه, Asia = آسیه
+    a final e after n is mute (French), and     Nasrine = نسرین, Irene = ایرن,
+    the e of an English -le                     Bizzle = بیزل; not Vahide (= وحیده)
+    a final e after a consonant and i is ه      Razie = راضیه, Marzie = مرضیه (or ی:
+                                                Shafie = شفیعی; not Rezaie = رضایی)
+    an e before -far, -fard, -nia is a silent   Norastefar = نورسته‌فر
+    ه, which Persian writes
+    ch is ش (French), sch is ش (German)         Chemirani = شمیرانی, Schmidt = شمیت
+    sh, zh between vowels are two sounds        Eshagh = اسحاق, Azhari = ازهری (not
+                                                Shahab = Sahab)
+    th is ث (Arabic style)                      Maytham = میثم, Othman = عثمان
+    an o after the first syllable is و (each    Kourosh = کوروش, Cameron = کامرون,
+    one, or two)                                Zomorodi = زمرودی
+    ==========================================  ===========================================
+
+    An i read as a short vowel is another, name-dependent reading
+    (:func:`latin_scholarly_readings`).
+
+    >>> latin_readings("khadija")
+    ['xdIjh']
+    """
+    t = _LATIN_NON_ALPHA.sub("", token)
+    if not t:
+        return []
+    primary = _latin_skeleton(t)
+    out: list[str] = []
+
+    def read(text: str) -> None:
+        skeleton = _latin_skeleton(text)
+        if skeleton and skeleton != primary and skeleton not in out:
+            out.append(skeleton)
+
+    if t.endswith("a") and _FINAL_A_FOR_HEH.search(t):
+        read(t[:-1] + "eh")
+    if t.endswith("e"):
+        if _FINAL_MUTE_E.search(t):
+            read(t[:-1])
+        elif _FINAL_E_FOR_HEH.search(t):
+            read(t + "h")
+    if "ch" in t:
+        read(t.replace("ch", "sh"))  # French ch
+        if "sch" in t:
+            read(t.replace("sch", "sh"))  # German sch
+    for digraph, between_vowels in _TWO_SOUNDS.items():
+        if digraph in t:
+            read(between_vowels.sub(digraph[0] + "|h", t))
+    if "th" in t:
+        read(t.replace("th", "s"))  # Arabic-style th for ث
+    if "e" in t and _SILENT_E_BEFORE_SUFFIX.search(t):
+        read(_SILENT_E_BEFORE_SUFFIX.sub("eh", t))
+    if "o" in t:
+        positions = [m.start() for m in _SINGLE_O.finditer(t)][:_MAX_SHORT_I]
+        for k in range(1, min(2, len(positions)) + 1):
+            for chosen in combinations(positions, k):
+                read("".join("ou" if q in chosen else ch for q, ch in enumerate(t)))
+    return out
+
+
+_SUN_LETTER_ARTICLE = re.compile("(?<=.)ال(?=[تثدذرزسشصضطظن])")
+
+
+def persian_readings(token: str) -> list[str]:
+    """Other skeletons a Persian word may have.
+
+    * the article ال before a "sun letter" is assimilated (عبدالرحیم = Abdorrahim as well as
+      Abdolrahim, دارالشفایی = Daroshafaei);
+    * a final ع after a consonant, which the key drops, is written with the vowel before it,
+      e (زارع = Zare, صانع = Sane), like a final ه (after ی the e is dropped anyway: ربیع =
+      Rabie).
+
+    >>> persian_readings("عبدالرحیم"), persian_readings("زارع")
+    (['EbdrhIm'], ['zrh'])
+    """
+    t = _PERSIAN_NON_LETTER.sub("", token)
+    out: list[str] = []
+    if "ال" in t[1:] and _SUN_LETTER_ARTICLE.search(t):
+        out.append(persian_skeleton(_SUN_LETTER_ARTICLE.sub("ا", t)))
+    if len(t) > 2 and t[-1] == "ع" and t[-2] not in "اویعء":
+        out.append(persian_skeleton(t[:-1] + "ه"))
+    if not out:
+        return out
+    primary = persian_skeleton(t)
+    return [r for i, r in enumerate(out) if r and r != primary and r not in out[:i]]
