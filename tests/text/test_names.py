@@ -166,7 +166,9 @@ SAME_KEY = [
     ("امید", "Omid", "Umid"),
     ("علی اشرف", "علی‌اشرف", "Ali Ashraf", "Ali-Ashraf", "Aliashraf"),
     # Abul/ابوال is Abol; the article's u; پور keeps its و; داود is داوود
-    ("ابوالفضل", "Abolfazl", "Abulfazl", "Abolfazel"),
+    ("ابوالفضل", "Abolfazl", "Abulfazl", "Abolfazel", "Aboulfazl"),
+    ("ابوالقاسم", "Abolghasem", "Abulqasem", "Aboulghasem"),
+    ("عبدالرحیم", "Abdolrahim", "Abdulrahim", "Abdoulrahim"),
     ("ذوالفقاری", "Zolfaghari", "Zulfaghari"),
     ("عبدالرحیم", "Abdolrahim", "Abdulrahim", "Abdul Rahim", "Abdol-Rahim"),
     ("پوری", "Pouri", "Poori", "Puri"),

@@ -59,7 +59,8 @@ Word rules:
   Kiumars, Kyan = Kian);
 * Latin "ae" before a vowel is ایی with its ی a glide (قشقاییان = Ghashghaean = Ghashghayan);
 * u before a doubled consonant is a short vowel (Hussein, Muhammad, Abdullah), and so is the u
-  of the article in Abdul-, Abdur-, Abul- (ابوال is read Abol: ابوالفضل = Abolfazl = Abulfazl);
+  of the article in Abdul-, Abdur-, Abul-, also written ou (ابوال is read Abol: ابوالفضل =
+  Abolfazl = Abulfazl = Aboulfazl);
 * پور and a Latin word starting pour/poor/pur keep their first-syllable و, which every spelling
   writes (پوری Pouri ≠ پری Pari, پورمحمدی = Pourmohammadi);
 * داود کاوس طاوس are read as written داوود کاووس طاووس (the و is both v and u: Davoud);
@@ -235,8 +236,9 @@ _LATIN_FIRST_SYLLABLE = re.compile(
 _LATIN_HIATUS = re.compile("[iy](?=[aeouU])")
 _LATIN_EXEMPT = ("pour", "poor", "pur")
 _LATIN_VOWEL = re.compile("[aeiouyU]")
-#: The u of the article in Abdul-, Abdur-, Abul- (عبدال, ابوال: short).
-_LATIN_ARTICLE_U = re.compile(r"^(abd)u(?=[a-z])|^(ab)u(?=l)")
+#: The u of the article in Abdul-, Abdur-, Abul- (عبدال, ابوال: short), also French ou (Aboul-,
+#: Abdoul-).
+_LATIN_ARTICLE_U = re.compile(r"^(abd)o?u(?=[a-z])|^(ab)o?u(?=l)")
 
 
 def _latin_first_syllable(t: str) -> str:
