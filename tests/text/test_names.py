@@ -312,6 +312,14 @@ OTHER_READINGS = [
     ("Cameron", "کامرون"),
     ("Zomorodi", "زمرودی"),
     ("Torojeni", "تروجنی"),
+    # دج as two sounds
+    ("سنندج", "Sanandaj"),
+    ("سنندجی", "Sanandaji"),
+    # the kunya ابو: its و is a case ending, also written ا or read short
+    ("ابوذر", "Abazar"),
+    ("ابوذر", "اباذر"),
+    ("Abuzar", "اباذر"),
+    ("Abouzar", "Abazar"),
 ]
 
 
@@ -334,6 +342,7 @@ NO_SHARED_KEY = [
     ("Habibe", "Habib"),
     ("Shahab", "Sahab"),
     ("Rezaie", "رضاییه"),
+    ("Abouei", "ابی"),
 ]
 
 

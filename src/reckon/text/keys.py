@@ -343,10 +343,15 @@ def persian_letters(token: str) -> str:
 
 def persian_skeleton(token: str) -> str:
     """Skeleton of one normalized Persian word. ``persian_skeleton("حسینی") == "hsInI"``."""
-    t = persian_letters(token)
+    return _persian_skeleton(persian_letters(token))
+
+
+def _persian_skeleton(t: str, dj_one_sound: bool = True) -> str:
+    """:func:`persian_skeleton` of letters from :func:`persian_letters`; with
+    ``dj_one_sound=False`` دج is read د + ج (سنندج Sanandaj), a reading."""
     if not t:
         return ""
-    if "دج" in t:  # as Latin "dj" is one sound (محمدجواد = Mohammadjavad = Modjtaba's dj)
+    if dj_one_sound and "دج" in t:  # as Latin "dj" (محمدجواد = Mohammadjavad, Modjtaba's dj)
         t = t.replace("دج", "ج")
     if "تچ" in t:  # as Latin "tch" (ساعتچی = Saatchi = Saatchi)
         t = t.replace("تچ", "چ")

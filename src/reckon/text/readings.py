@@ -17,11 +17,16 @@ from reckon.text.keys import (
     _LATIN_NON_ALPHA,
     _PERSIAN_NON_LETTER,
     COMPOUND_SUFFIXES_LATIN,
+    PERSIAN_CONSONANTS,
     _latin_skeleton,
+    _persian_skeleton,
+    persian_letters,
     persian_skeleton,
 )
 
 _CONSONANT = "bcdfghjklmnpqrstvxz"
+
+
 _SHORT_I = re.compile(
     f"(?<=[{_CONSONANT}])i(?=[{_CONSONANT}])(?!{'|'.join(('zad', *COMPOUND_SUFFIXES_LATIN))})"
 )
@@ -85,6 +90,9 @@ def latin_scholarly_readings(token: str) -> list[str]:
     return out
 
 
+#: The vowel of the kunya Abu- before a consonant (not the article: Abul- is Abol in the key).
+_KUNYA_U = re.compile(f"^abo?u(?=[{_CONSONANT.replace('l', '')}])")
+
 #: sh, zh after a vowel and before one may be two sounds across a syllable boundary (Es-hagh);
 #: a Persian syllable never starts with two consonants, so not at the start of a word.
 _TWO_SOUNDS = {
@@ -109,6 +117,8 @@ def latin_readings(token: str) -> list[str]:
     sh, zh between vowels are two sounds        Eshagh = اسحاق, Azhari = ازهری (not
                                                 Shahab = Sahab)
     th is ث (Arabic style)                      Maytham = میثم, Othman = عثمان
+    the u of an initial Abu-, Abou- (ابو) is    Abuzar = اباذر = Abazar
+    the case ending, also written a or o
     an o after the first syllable is و (each    Kourosh = کوروش, Cameron = کامرون,
     one, or two)                                Zomorodi = زمرودی
     ==========================================  ===========================================
@@ -153,6 +163,8 @@ def latin_readings(token: str) -> list[str]:
         for k in range(1, min(2, len(positions)) + 1):
             for chosen in combinations(positions, k):
                 read("".join("ou" if q in chosen else ch for q, ch in enumerate(t)))
+    if t.startswith("ab") and _KUNYA_U.match(t):
+        read("ab" + t[_KUNYA_U.match(t).end() :])
     return out
 
 
@@ -166,10 +178,15 @@ def persian_readings(token: str) -> list[str]:
       Abdolrahim, دارالشفایی = Daroshafaei);
     * a final ع after a consonant, which the key drops, is written with the vowel before it,
       e (زارع = Zare, صانع = Sane), like a final ه (after ی the e is dropped anyway: ربیع =
-      Rabie).
+      Rabie);
+    * دج is two sounds, د and ج, where the key reads it as one, as Latin "dj" writes ج and
+      as a joined compound writes it (محمدجواد = Mohammadjavad): سنندج = Sanandaj;
+    * the و of the Arabic kunya ابو at the start of a word is the case ending, also written ا
+      or read short: ابوذر = اباذر = Abazar = Abozar, ابوطالب = Abotaleb (ابوال is Abol
+      in the key itself).
 
-    >>> persian_readings("عبدالرحیم"), persian_readings("زارع")
-    (['EbdrhIm'], ['zrh'])
+    >>> persian_readings("عبدالرحیم"), persian_readings("زارع"), persian_readings("سنندج")
+    (['EbdrhIm'], ['zrh'], ['sndj'])
     """
     t = _PERSIAN_NON_LETTER.sub("", token)
     out: list[str] = []
@@ -177,6 +194,10 @@ def persian_readings(token: str) -> list[str]:
         out.append(persian_skeleton(_SUN_LETTER_ARTICLE.sub("ا", t)))
     if len(t) > 2 and t[-1] == "ع" and t[-2] not in "اویعء":
         out.append(persian_skeleton(t[:-1] + "ه"))
+    if "دج" in t:
+        out.append(_persian_skeleton(persian_letters(t), dj_one_sound=False))
+    if t.startswith("ابو") and len(t) > 4 and t[3] in PERSIAN_CONSONANTS:
+        out.append(persian_skeleton("اب" + t[3:]))
     if not out:
         return out
     primary = persian_skeleton(t)
