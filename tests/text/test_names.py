@@ -320,6 +320,9 @@ OTHER_READINGS = [
     ("ابوذر", "اباذر"),
     ("Abuzar", "اباذر"),
     ("Abouzar", "Abazar"),
+    # a silent ه before the suffix ای
+    ("خامنه‌ای", "Khamenei"),
+    ("قمشه‌ای", "Ghomshei"),
 ]
 
 

@@ -168,6 +168,7 @@ def latin_readings(token: str) -> list[str]:
     return out
 
 
+_SILENT_HE_BEFORE_NISBA = re.compile("(?<=[^اوی])ه(?=(?:ای|یی)$)")
 _SUN_LETTER_ARTICLE = re.compile("(?<=.)ال(?=[تثدذرزسشصضطظن])")
 
 
@@ -183,7 +184,9 @@ def persian_readings(token: str) -> list[str]:
       as a joined compound writes it (محمدجواد = Mohammadjavad): سنندج = Sanandaj;
     * the و of the Arabic kunya ابو at the start of a word is the case ending, also written ا
       or read short: ابوذر = اباذر = Abazar = Abozar, ابوطالب = Abotaleb (ابوال is Abol
-      in the key itself).
+      in the key itself);
+    * a silent ه before the suffix ای (یی) is not read, as before a compound suffix: خامنه‌ای
+      = Khamenei, قمشه‌ای = Ghomshei (the key keeps it for Khamenehei).
 
     >>> persian_readings("عبدالرحیم"), persian_readings("زارع"), persian_readings("سنندج")
     (['EbdrhIm'], ['zrh'], ['sndj'])
@@ -198,6 +201,8 @@ def persian_readings(token: str) -> list[str]:
         out.append(_persian_skeleton(persian_letters(t), dj_one_sound=False))
     if t.startswith("ابو") and len(t) > 4 and t[3] in PERSIAN_CONSONANTS:
         out.append(persian_skeleton("اب" + t[3:]))
+    if t.endswith(("های", "هیی")) and _SILENT_HE_BEFORE_NISBA.search(t):
+        out.append(persian_skeleton(_SILENT_HE_BEFORE_NISBA.sub("", t)))
     if not out:
         return out
     primary = persian_skeleton(t)
