@@ -320,6 +320,16 @@ OTHER_READINGS = [
     ("ابوذر", "اباذر"),
     ("Abuzar", "اباذر"),
     ("Abouzar", "Abazar"),
+    # a joined compound's second part keyed as a word: its first syllable's vowel is dropped
+    ("Shahmouradi", "شاه‌مرادی"),
+    ("Khodamourad", "خدامراد"),
+    ("Alimurad", "علی‌مراد"),
+    ("Mohammadhoussein", "محمدحسین"),
+    ("Mohammad Houssein", "محمد حسین"),
+    ("Abdolhoussein", "عبدالحسین"),
+    ("Shahrukh", "شاهرخ"),
+    ("علیموسوی", "Ali Mousavi"),
+    ("Alimousavi", "علی موسوی"),
     # a silent ه before the suffix ای
     ("خامنه‌ای", "Khamenei"),
     ("قمشه‌ای", "Ghomshei"),
@@ -345,6 +355,13 @@ NO_SHARED_KEY = [
     ("Habibe", "Habib"),
     ("Shahab", "Sahab"),
     ("Rezaie", "رضاییه"),
+    # a later u is و: only a few names (Yusuf) and compounds (Shahmouradi) read it otherwise
+    ("Mahmoud", "Mohammad"),
+    ("Mahmud", "محمد"),
+    ("Mahmoudi", "Mohammadi"),
+    ("Ghafouri", "Ghaffari"),
+    ("Shakouri", "Shakeri"),
+    ("Alimahmoudi", "Alimohammadi"),
     ("Abouei", "ابی"),
 ]
 

@@ -15,9 +15,11 @@ from itertools import combinations
 
 from reckon.text.keys import (
     _LATIN_NON_ALPHA,
+    _PERSIAN_FIRST_VAV,
     _PERSIAN_NON_LETTER,
     COMPOUND_SUFFIXES_LATIN,
     PERSIAN_CONSONANTS,
+    _collapse,
     _latin_skeleton,
     _persian_skeleton,
     persian_letters,
@@ -25,6 +27,10 @@ from reckon.text.keys import (
 )
 
 _CONSONANT = "bcdfghjklmnpqrstvxz"
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
 
 
 _SHORT_I = re.compile(
@@ -90,6 +96,51 @@ def latin_scholarly_readings(token: str) -> list[str]:
     return out
 
 
+#: First parts of compound names (علی‌مرادی, شاه‌مرادی, خدامراد, گل‌محمدی, غلام‌رسول,
+#: آقاموسوی), in each script; a Latin part is recognized by its skeleton (Agha = Aqa).
+COMPOUND_FIRST_PARTS_PERSIAN = tuple(
+    _words("علی شاه گل غلام اقا خدا حاجی امیر محمد ملک الله میر عبدال")
+)
+COMPOUND_FIRST_PARTS_LATIN = frozenset(
+    _latin_skeleton(w)
+    for w in _words("ali shah gol gholam agha khoda haji amir mohammad malek allah mir abdol")
+)
+#: Where a second part may start in a joined Latin compound: a consonant (or digraph) and a
+#: u, ou or oo, the first syllable of that part.
+_LATIN_SECOND_PART = re.compile(r"(?<=[a-z]{2})(?=(?:[kgszc]h|[b-df-hj-np-tv-z])(?:o?u|oo))")
+
+
+def _join_parts(first: str, second: str) -> str:
+    """Skeletons of a compound's parts joined as in a joined word (a final ا of the first part
+    is a medial ا there: خدامراد = xdmrd)."""
+    return _collapse((first[:-1] if first.endswith("A") else first) + second)
+
+
+def _latin_compound_readings(t: str) -> list[str]:
+    """A joined compound with each part keyed as a word, where its second part's first
+    syllable is written u, ou or oo: that vowel is then a first-syllable vowel, which Persian
+    may not write (Shahmouradi = شاه‌مرادی, Khodamourad = خدامراد, Shahroukh = شاهرخ)."""
+    out = []
+    for m in _LATIN_SECOND_PART.finditer(t):
+        first = _latin_skeleton(t[: m.start()])
+        if first in COMPOUND_FIRST_PARTS_LATIN and len(t) - m.start() > 3:
+            out.append(_join_parts(first, _latin_skeleton(t[m.start() :])))
+    return out
+
+
+def _persian_compound_readings(t: str) -> list[str]:
+    """:func:`_latin_compound_readings` for Persian: a joined compound with each part keyed as
+    a word, where its second part has a و in its first syllable, which the key keeps after a
+    word's first syllable (علیموسوی = Ali Mousavi, as علی موسوی is keyed)."""
+    out = []
+    for first in COMPOUND_FIRST_PARTS_PERSIAN:
+        if t.startswith(first):
+            rest = t[len(first) :]
+            if len(rest) > 2 and rest[0] != "و" and _PERSIAN_FIRST_VAV.match(rest):
+                out.append(_join_parts(persian_skeleton(first), persian_skeleton(rest)))
+    return out
+
+
 #: The vowel of the kunya Abu- before a consonant (not the article: Abul- is Abol in the key).
 _KUNYA_U = re.compile(f"^abo?u(?=[{_CONSONANT.replace('l', '')}])")
 
@@ -121,6 +172,9 @@ def latin_readings(token: str) -> list[str]:
     the case ending, also written a or o
     an o after the first syllable is و (each    Kourosh = کوروش, Cameron = کامرون,
     one, or two)                                Zomorodi = زمرودی
+    a u, ou or oo starting the second part of   Shahmouradi = شاه‌مرادی, Khodamourad =
+    a joined compound is that part's first      خدامراد, Mohammadhoussein = محمدحسین
+    syllable (:data:`COMPOUND_FIRST_PARTS_LATIN`)
     ==========================================  ===========================================
 
     An i read as a short vowel is another, name-dependent reading
@@ -165,6 +219,10 @@ def latin_readings(token: str) -> list[str]:
                 read("".join("ou" if q in chosen else ch for q, ch in enumerate(t)))
     if t.startswith("ab") and _KUNYA_U.match(t):
         read("ab" + t[_KUNYA_U.match(t).end() :])
+    if len(t) > 5 and ("u" in t or "oo" in t):
+        for skeleton in _latin_compound_readings(t):
+            if skeleton != primary and skeleton not in out:
+                out.append(skeleton)
     return out
 
 
@@ -186,7 +244,9 @@ def persian_readings(token: str) -> list[str]:
       or read short: ابوذر = اباذر = Abazar = Abozar, ابوطالب = Abotaleb (ابوال is Abol
       in the key itself);
     * a silent ه before the suffix ای (یی) is not read, as before a compound suffix: خامنه‌ای
-      = Khamenei, قمشه‌ای = Ghomshei (the key keeps it for Khamenehei).
+      = Khamenei, قمشه‌ای = Ghomshei (the key keeps it for Khamenehei);
+    * a joined compound (:data:`COMPOUND_FIRST_PARTS_PERSIAN`) whose second part has a و in
+      its first syllable is keyed with its parts keyed as words (علیموسوی = Ali Mousavi).
 
     >>> persian_readings("عبدالرحیم"), persian_readings("زارع"), persian_readings("سنندج")
     (['EbdrhIm'], ['zrh'], ['sndj'])
@@ -203,6 +263,8 @@ def persian_readings(token: str) -> list[str]:
         out.append(persian_skeleton("اب" + t[3:]))
     if t.endswith(("های", "هیی")) and _SILENT_HE_BEFORE_NISBA.search(t):
         out.append(persian_skeleton(_SILENT_HE_BEFORE_NISBA.sub("", t)))
+    if "و" in t[2:] and t.startswith(COMPOUND_FIRST_PARTS_PERSIAN):
+        out += _persian_compound_readings(t)
     if not out:
         return out
     primary = persian_skeleton(t)
