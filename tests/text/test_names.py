@@ -320,6 +320,14 @@ OTHER_READINGS = [
     ("ابوذر", "اباذر"),
     ("Abuzar", "اباذر"),
     ("Abouzar", "Abazar"),
+    # a short vowel after the first syllable that Latin (and Persian for کورش) may write
+    ("Koroush", "کورش"),
+    ("کورش", "کوروش"),
+    ("Kurush", "Kourosh"),
+    ("Yusuf", "یوسف"),
+    ("Yusufi", "Yousefi"),
+    ("یوسف‌زاده", "Yusufzadeh"),
+    ("Yunus", "یونس"),
     # a joined compound's second part keyed as a word: its first syllable's vowel is dropped
     ("Shahmouradi", "شاه‌مرادی"),
     ("Khodamourad", "خدامراد"),
@@ -362,6 +370,7 @@ NO_SHARED_KEY = [
     ("Ghafouri", "Ghaffari"),
     ("Shakouri", "Shakeri"),
     ("Alimahmoudi", "Alimohammadi"),
+    ("Kereshmeh", "Kourosh"),
     ("Abouei", "ابی"),
 ]
 

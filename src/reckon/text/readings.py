@@ -141,6 +141,28 @@ def _persian_compound_readings(t: str) -> list[str]:
     return out
 
 
+#: Names whose short vowel after the first syllable is written u or ou in many Latin spellings
+#: (Arabic and Turkish style: Yusuf, Yunus; Koroush) and for کورش also و in Persian (کوروش):
+#: skeletons without and with that U, each read as the other, also before a suffix (Yusufi,
+#: Yousefian, Yousefzadeh). The key cannot read every later u as a short vowel: it would bring
+#: Mahmoud and Mohammad, Ghafouri and Ghaffari together.
+UNWRITTEN_DAMMA = (("krS", "krUS"), ("Isf", "IsUf"), ("Ins", "InUs"))
+_DAMMA_SUFFIXES = ("", "zdh", "pUr", "njd")
+
+
+def _damma_readings(skeleton: str) -> list[str]:
+    """The other skeleton of a word of :data:`UNWRITTEN_DAMMA`, if it is one."""
+    out = []
+    for short, written in UNWRITTEN_DAMMA:
+        for stem, other in ((written, short), (short, written)):
+            if skeleton.startswith(stem):
+                rest = skeleton[len(stem) :]
+                if rest[:1] == "I" or rest in _DAMMA_SUFFIXES:
+                    out.append(other + rest)
+                break
+    return out
+
+
 #: The vowel of the kunya Abu- before a consonant (not the article: Abul- is Abol in the key).
 _KUNYA_U = re.compile(f"^abo?u(?=[{_CONSONANT.replace('l', '')}])")
 
@@ -175,6 +197,8 @@ def latin_readings(token: str) -> list[str]:
     a u, ou or oo starting the second part of   Shahmouradi = شاه‌مرادی, Khodamourad =
     a joined compound is that part's first      خدامراد, Mohammadhoussein = محمدحسین
     syllable (:data:`COMPOUND_FIRST_PARTS_LATIN`)
+    the u or ou of a short vowel in a few       Yusuf = یوسف, Yunus = یونس, Koroush =
+    names (:data:`UNWRITTEN_DAMMA`)             کورش
     ==========================================  ===========================================
 
     An i read as a short vowel is another, name-dependent reading
@@ -223,6 +247,10 @@ def latin_readings(token: str) -> list[str]:
         for skeleton in _latin_compound_readings(t):
             if skeleton != primary and skeleton not in out:
                 out.append(skeleton)
+    if primary[:1] in "kI":
+        for skeleton in _damma_readings(primary):
+            if skeleton not in out:
+                out.append(skeleton)
     return out
 
 
@@ -246,7 +274,9 @@ def persian_readings(token: str) -> list[str]:
     * a silent ه before the suffix ای (یی) is not read, as before a compound suffix: خامنه‌ای
       = Khamenei, قمشه‌ای = Ghomshei (the key keeps it for Khamenehei);
     * a joined compound (:data:`COMPOUND_FIRST_PARTS_PERSIAN`) whose second part has a و in
-      its first syllable is keyed with its parts keyed as words (علیموسوی = Ali Mousavi).
+      its first syllable is keyed with its parts keyed as words (علیموسوی = Ali Mousavi);
+    * کورش, یوسف, یونس also read with the short vowel Latin writes u or ou, and کوروش
+      without it (:data:`UNWRITTEN_DAMMA`).
 
     >>> persian_readings("عبدالرحیم"), persian_readings("زارع"), persian_readings("سنندج")
     (['EbdrhIm'], ['zrh'], ['sndj'])
@@ -263,6 +293,8 @@ def persian_readings(token: str) -> list[str]:
         out.append(persian_skeleton("اب" + t[3:]))
     if t.endswith(("های", "هیی")) and _SILENT_HE_BEFORE_NISBA.search(t):
         out.append(persian_skeleton(_SILENT_HE_BEFORE_NISBA.sub("", t)))
+    if t[:1] in "کی":
+        out += _damma_readings(persian_skeleton(t))
     if "و" in t[2:] and t.startswith(COMPOUND_FIRST_PARTS_PERSIAN):
         out += _persian_compound_readings(t)
     if not out:
