@@ -338,9 +338,18 @@ OTHER_READINGS = [
     ("Shahrukh", "شاهرخ"),
     ("علیموسوی", "Ali Mousavi"),
     ("Alimousavi", "علی موسوی"),
+    # a vowel Latin does not write between a first consonant and r or l
+    ("Broujerdi", "بروجردی"),
+    ("Frouzan", "فروزان"),
+    ("Brumand", "Boroumand"),
     # a silent ه before the suffix ای
     ("خامنه‌ای", "Khamenei"),
     ("قمشه‌ای", "Ghomshei"),
+    # Arabic-style dh for ذ ض ظ, French ph for ف
+    ("Kadhem", "کاظم"),
+    ("Murtadha", "مرتضی"),
+    ("Dhabihullah", "ذبیح‌الله"),
+    ("Mostapha", "مصطفی"),
 ]
 
 
@@ -371,6 +380,7 @@ NO_SHARED_KEY = [
     ("Shakouri", "Shakeri"),
     ("Alimahmoudi", "Alimohammadi"),
     ("Kereshmeh", "Kourosh"),
+    ("Mohammadhadi", "محمدزادی"),
     ("Abouei", "ابی"),
 ]
 

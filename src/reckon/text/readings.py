@@ -163,6 +163,13 @@ def _damma_readings(skeleton: str) -> list[str]:
     return out
 
 
+#: A first consonant before r or l and a vowel: Latin skips the vowel between them, as
+#: colloquial Persian does (Broujerdi, Frouzan), though no Persian word starts with two
+#: consonants.
+_INITIAL_CLUSTER = re.compile(f"^[{_CONSONANT.replace('h', '')}]h?(?=[rl][aeiouy])")
+#: Arabic-style dh (ذ, and ض ظ as pronounced in Arabic); after ma/me it is the d of Mohammad,
+#: Ahmad before a part starting with h (Mohammadhadi, Ahmadhossein).
+_ARABIC_DH = re.compile("(?<!m[ae])dh")
 #: The vowel of the kunya Abu- before a consonant (not the article: Abul- is Abol in the key).
 _KUNYA_U = re.compile(f"^abo?u(?=[{_CONSONANT.replace('l', '')}])")
 
@@ -189,11 +196,18 @@ def latin_readings(token: str) -> list[str]:
     ch is ش (French), sch is ش (German)         Chemirani = شمیرانی, Schmidt = شمیت
     sh, zh between vowels are two sounds        Eshagh = اسحاق, Azhari = ازهری (not
                                                 Shahab = Sahab)
-    th is ث (Arabic style)                      Maytham = میثم, Othman = عثمان
+    th is ث, dh is ذ ض ظ (Arabic style; not    Maytham = میثم, Othman = عثمان, Kadhem =
+    the d + h of Mohammadhadi)                  کاظم, Murtadha = مرتضی
+    ph is ف (French)                            Mostapha = مصطفی
     the u of an initial Abu-, Abou- (ابو) is    Abuzar = اباذر = Abazar
     the case ending, also written a or o
     an o after the first syllable is و (each    Kourosh = کوروش, Cameron = کامرون,
     one, or two)                                Zomorodi = زمرودی
+    a first consonant and r or l have a vowel   Broujerdi = بروجردی, Frouzan = فروزان,
+    between them, which Latin may not write     Brumand = برومند
+    (no Persian word starts with two
+    consonants): the u or ou after them is the
+    و of the second syllable
     a u, ou or oo starting the second part of   Shahmouradi = شاه‌مرادی, Khodamourad =
     a joined compound is that part's first      خدامراد, Mohammadhoussein = محمدحسین
     syllable (:data:`COMPOUND_FIRST_PARTS_LATIN`)
@@ -251,6 +265,12 @@ def latin_readings(token: str) -> list[str]:
         for skeleton in _damma_readings(primary):
             if skeleton not in out:
                 out.append(skeleton)
+    if "dh" in t and _ARABIC_DH.search(t):
+        read(_ARABIC_DH.sub("z", t))
+    if "ph" in t:
+        read(t.replace("ph", "f"))
+    if t[1:2] in ("r", "l", "h") and _INITIAL_CLUSTER.match(t):
+        read(_INITIAL_CLUSTER.sub(r"\g<0>o", t, 1))
     return out
 
 
