@@ -16,9 +16,9 @@ It drops the rest: short vowels, ا, and the vowel of the first syllable, which 
 write every way (نوری Nouri Nuri Noori, روحانی Rouhani Rohani, محمد Muhammad, جواد Javad). The
 price, both ways: names that differ only in ا, a short vowel or a first-syllable و share a key
 (ناصر/نصر, Nasser/Nasr, Hamed/Hamad), and a Latin o written for a later و (Kourosh = کوروش,
-Cameron = کامرون) or an Arabic-style u for a short vowel after the first syllable (Yusuf) gives
-another key; :func:`reckon.text.name_keys` adds the o-as-و reading, and
-:func:`reckon.text.name_similarity` grades all of them.
+Cameron = کامرون) or a u or ou for a short vowel after the first syllable (Yusuf = یوسف,
+Shahmouradi = شاه‌مرادی) gives another key; :func:`reckon.text.name_keys` adds those readings
+(:mod:`reckon.text.readings`), and :func:`reckon.text.name_similarity` grades all of them.
 
 Rule table (tuned on the dev split of benchmarks/data/name_pairs.csv):
 
@@ -85,9 +85,11 @@ Word rules:
 * the parts of a compound given name (محمد رضا, Mohammad Javad; see
   :data:`reckon.text.names.COMPOUND_FIRST_WORDS`) are keyed as one word, as when written joined.
 
-Conventions a single key cannot follow (a final a or ie for ه, a French ch or mute e, sh or zh
-as two sounds, th for ث, an o for a later و, an e for a silent ه before -far/-nia, an
-assimilated ال, an e for a final ع) give *other readings* (:mod:`reckon.text.readings`), which
+Conventions a single key cannot follow (a final a or ie for ه, a French ch, ph or mute e, sh
+or zh as two sounds, th for ث and dh for ذ, an o for a later و, a u for a later short vowel in
+a few names and in the second part of a joined compound, an e for a silent ه before -far/-nia,
+an assimilated ال, an e for a final ع, a silent ه before ای, دج as two sounds, the kunya ابو
+written اب) give *other readings* (:mod:`reckon.text.readings`), which
 :func:`reckon.text.name_keys` adds after the rotations of a name. An i for a short vowel (a
 kasra) is a reading only in a name written in a scholarly romanization
 (:func:`~reckon.text.readings.latin_scholarly_readings`): elsewhere an i is ی (Hamid,

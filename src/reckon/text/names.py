@@ -152,11 +152,11 @@ def name_keys(name: str | None) -> list[str]:
 
     First each rotation of its tokens (given-first, surname-first), then the name with one
     word read another way (:func:`~reckon.text.readings.latin_readings`: a final a or e for ه, a
-    French ch or mute e, sh or zh as two sounds, an o for و;
-    :func:`~reckon.text.readings.persian_readings`: ال assimilated; and, only in a name written
-    in a scholarly romanization, :func:`~reckon.text.readings.latin_scholarly_readings`: an i for
-    a short vowel), at most :data:`MAX_ALTERNATIVE_KEYS` of these. Spacing inside compounds
-    never changes a key.
+    French ch or mute e, sh or zh as two sounds, an o for و, a joined compound's parts keyed
+    as words; :func:`~reckon.text.readings.persian_readings`: ال assimilated, دج as two
+    sounds, a silent ه before ای; and, only in a name written in a scholarly romanization,
+    :func:`~reckon.text.readings.latin_scholarly_readings`: an i for a short vowel), at most
+    :data:`MAX_ALTERNATIVE_KEYS` of these. Spacing inside compounds never changes a key.
 
     >>> name_keys("Hamid Nouri")
     ['hmIdnrI', 'nrIhmId']
