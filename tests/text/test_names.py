@@ -429,6 +429,9 @@ NAME_ALPHABET = st.sampled_from(
     list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ '-,.")
     + list("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكةۀأإآؤئ")
     + ["\u200c", "seyed ", "zadeh", " pour ", "abd ", " ol ", "سید ", "زاده"]
+    # transliteration letters, also with combining marks, and Azeri/Turkish letters
+    + list("šŞčÇžḵḫġḡğḏḍṯḳəıİā")
+    + ["s\u030c", "x\u0331", "t\u035fh", "d\u0332h\u0332"]
 )
 
 

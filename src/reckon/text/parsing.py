@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from reckon.text.keys import _collapse, _skeleton_memo, token_skeleton
 from reckon.text.latin import _build_table as _latin_table
+from reckon.text.latin import read_transliteration
 from reckon.text.persian import _HAMZA_YEH_AS_YEH, _NEEDS_NFKC
 from reckon.text.persian import _build_table as _persian_table
 from reckon.text.readings import (
@@ -171,6 +172,7 @@ def _clean(name: str) -> str:
     else:
         if _NEEDS_NFKC.search(name):
             name = unicodedata.normalize("NFKC", name)
+        name = read_transliteration(name)
         if "ئ" in name:
             name = _HAMZA_YEH_AS_YEH.sub("ی", name).replace("ئ", "")
         s = _TABLE_CHARS.sub(_table_sub, name).lower()
@@ -202,7 +204,7 @@ def _clean_word(word: str) -> _Word:
             s = s.translate(_ASCII_TABLE)
         bits = _OTHER_BIT if _LATIN_LETTER.search(word) else 0
     else:
-        s = word
+        s = read_transliteration(word)
         if "ئ" in s:
             s = _HAMZA_YEH_AS_YEH.sub("ی", s).replace("ئ", "")
         s = _TABLE_CHARS.sub(_table_sub, s).lower()
