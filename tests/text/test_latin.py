@@ -65,7 +65,16 @@ from reckon.text import name_key, normalize_latin, normalize_name
         ("t\u0332h\u0332amina", "samina"),
         ("Abu d\u035fh-D\u035fharr", "abu zzarr"),
         ("k\u035fhusraw s\u035fhīrāzī", "khusraw shirazi"),
-        ("Cəlil", "celil"),  # Azeri ə
+        # Azeri and Turkish: ə, and c, x in a word that shows that spelling
+        ("Cəfər", "jefer"),
+        ("Xəlil", "khelil"),
+        ("Hacı", "haji"),
+        ("CƏLİL", "jelil"),
+        ("Cavad Xosrovi", "cavad xosrovi"),  # no Azeri letter in the word: English c, x
+        # x in a word with a caron: UN 2012, ISO 233-3 (خ)
+        ("Xorramšahr", "khorramshahr"),
+        ("Roxana Šahidi", "roxana shahidi"),  # not in another word
+        ("Alexandr Dvořák", "alexandr dvorak"),
         ("Roxana Félix", "roxana felix"),
         ("Ipékian", "ipekian"),  # French é
     ],
@@ -86,7 +95,10 @@ def test_rule_table(text, expected):
         ("Žāle", "ژاله"),
         ("Ḏabīḥ", "ذبیح"),
         ("Ṯarvat", "ثروت"),
+        ("Cəfər", "جعفر"),
+        ("Xəlil", "خلیل"),
         ("k\u0331osrow", "خسرو"),
+        ("Xorramšahr", "خرمشهر"),
     ],
 )
 def test_transliterations_share_the_persian_key(latin, persian):
@@ -97,7 +109,7 @@ def test_transliterations_share_the_persian_key(latin, persian):
 
 TRANSLITERATION_ALPHABET = (
     "šŠşŞșȘčČçÇžŽġĠḡḠğĞƣǧḵḴḫḪẖḏḎḍḌḑṯṮḳəƏıİ"  # the letters read, both cases
-    "cCxXhHtTdDsaeiou -,"  # what they meet: other letters, tied digraphs
+    "cCxXhHtTdDsaeiou -,"  # what they meet: c x near Azeri letters or carons, tied digraphs
     "\u0331\u0332\u035f\u030c\u0304"  # combining marks
 )
 

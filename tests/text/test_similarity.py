@@ -30,6 +30,7 @@ SAME = [
     ("Roshan Akhavan", "روشن اخوان"),
     ("Ḵosrow Šīrāzī", "خسرو شیرازی"),  # Encyclopaedia Iranica, ISO 233-3
     ("Ḡolām-Ḥosayn Čamrān", "Gholamhossein Chamran"),
+    ("Cəfər Ağayev", "جعفر آقایف"),  # Azeri
 ]
 
 DIFFERENT = [

@@ -54,8 +54,12 @@ The rest fold to their base letter, which is already what the keys read: ṣ s̱
 (ط), ḥ ḩ (ح), ẓ ż ẕ z̤ z̄ z̧ (ظ ض ذ), ā â ī ū ē ō (long vowels, ALA-LC, ISO 233-3, DMG,
 Iranica), ʿ ʾ (ayn, hamza) are removed. ALA-LC and BGN/PCGN write kh sh zh ch gh already.
 
-A Latin x keeps its English reading (ks): in lists of Iranian names it is mostly the x of
-Roxana, Alexander or Félix, though Azeri, UN 2012 and ISO 233-3 write خ as x.
+A word that shows Azeri or Turkish spelling (ə, ı, İ or ğ) also reads c as ج and x as خ, as
+those alphabets do (Hacı = حاجی, Cəfər = جعفر, Xəlil = خلیل); a word with a caron (š ž č)
+reads x as خ, as UN 2012 (Iran's official romanization of place names) and ISO 233-3 write it
+(Xorramšahr = خرمشهر). Elsewhere c and x keep their English readings: a Latin x in lists of
+Iranian names is mostly the x of Roxana, Alexander or Félix (ks), and a word of those schemes
+without a caron (Xosrow) cannot be told from an English one.
 
 Letters of other scripts pass through unchanged.
 
@@ -63,8 +67,8 @@ Letters of other scripts pass through unchanged.
 'husayn jafarzadeh'
 >>> normalize_latin("NOURI, Hamid")
 'nouri, hamid'
->>> normalize_latin("Šīrāzī"), normalize_latin("Ḵomeynī"), normalize_latin("Ġaffārī")
-('shirazi', 'khomeyni', 'ghaffari')
+>>> normalize_latin("Šīrāzī"), normalize_latin("Ḵomeynī"), normalize_latin("Hacı Cəfər")
+('shirazi', 'khomeyni', 'haji jefer')
 """
 
 from __future__ import annotations
@@ -160,6 +164,17 @@ _MARKED = re.compile("[A-Za-z][\u0300-\u036f]+")
 #: one letter, ث or ذ, in the Encyclopaedia of Islam (1960) and the Bahá'í romanization.
 _TIED = re.compile("([tTdD])(?:\u035f([hH])|([\u0331\u0332])([hH])\\3)")
 _TIED_READS = {"t": "s", "d": "z"}
+#: Letters that only Azeri or Turkish spelling writes: a word with one reads c as ج and x as
+#: خ, as those alphabets do.
+_TURKIC_LETTERS = "əƏıİğĞ"
+#: Letters with a caron: a word with one is in a scheme that writes خ as x (UN 2012, ISO 233-3;
+#: Czech and Slovak, the other users of carons, write no x of their own).
+_CARON_LETTERS = "šŠžŽčČ"
+#: A whitespace-free word with one of them.
+_SCHEME_WORD = re.compile(f"\\S*[{_TURKIC_LETTERS}{_CARON_LETTERS}]\\S*")
+_TURKIC = re.compile(f"[{_TURKIC_LETTERS}]")
+_X_AS_KH = str.maketrans({"x": "kh", "X": "kh"})
+_TURKIC_CX = str.maketrans({"c": "j", "C": "j", "x": "kh", "X": "kh"})
 
 
 def _marked(match: re.Match[str]) -> str:
@@ -167,19 +182,27 @@ def _marked(match: re.Match[str]) -> str:
     return MARKED_LETTERS.get(text.lower()) or unicodedata.normalize("NFC", text)
 
 
+def _scheme_word(match: re.Match[str]) -> str:
+    word = match.group()
+    return word.translate(_TURKIC_CX if _TURKIC.search(word) else _X_AS_KH)
+
+
 def read_transliteration(text: str) -> str:
     r"""What the character table cannot do alone, for text that is not ASCII: a letter written
-    with combining marks composed (s and a combining caron: š) or read (x̱ = kh), and a tied
-    digraph read as the one letter it writes (t͟h = s). The table of :func:`normalize_latin`
-    then reads the letters.
+    with combining marks composed (s and a combining caron: š) or read (x̱ = kh), a tied
+    digraph read as the one letter it writes (t͟h = s), c and x read as Azeri and Turkish
+    write them (ج, خ) in a word that shows that spelling, and x read as خ in a word with a
+    caron. The table of :func:`normalize_latin` then reads the letters.
 
-    >>> read_transliteration("S\u030cira\u0304zi\u0304 x\u0331osrow")
-    'Širāzī khosrow'
+    >>> read_transliteration("S\u030cira\u0304zi\u0304 x\u0331osrow Hacı Xorramšahr")
+    'Širāzī khosrow Hajı khorramšahr'
     """
     if _COMBINING.search(text) is not None:
         if "\u035f" in text or "\u0331" in text or "\u0332" in text:
             text = _TIED.sub(lambda m: _TIED_READS[m.group(1).lower()], text)
         text = _MARKED.sub(_marked, text)
+    if _SCHEME_WORD.search(text) is not None:
+        text = _SCHEME_WORD.sub(_scheme_word, text)
     return text
 
 
