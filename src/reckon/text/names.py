@@ -3,7 +3,8 @@
 Steps (the original string is kept untouched in :attr:`NormalizedName.original`):
 
 1. Persian letters unified (:func:`~reckon.text.persian.normalize_persian`) and Latin folded
-   (:func:`~reckon.text.latin.normalize_latin`).
+   (:func:`~reckon.text.latin.normalize_latin`), the letters of scholarly, Turkish and Azeri
+   transliterations read as the digraphs they write (Šīrāzī = Şirazi = Shirazi, Ḵ = kh).
 2. ``"NOURI, Hamid"`` / ``«نوری، حمید»`` (surname, comma, given names) is reordered to
    ``"hamid nouri"``.
 3. Compound parts are joined into one token: prefixes عبد/abd/abdol/abdul/abdel, ابو/abu/abol/abul,
