@@ -11,6 +11,7 @@ MODULES = [
     "persian",
     "latin",
     "keys",
+    "readings",
     "names",
     "parsing",
     "phonetic",

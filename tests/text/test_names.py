@@ -166,7 +166,9 @@ SAME_KEY = [
     ("امید", "Omid", "Umid"),
     ("علی اشرف", "علی‌اشرف", "Ali Ashraf", "Ali-Ashraf", "Aliashraf"),
     # Abul/ابوال is Abol; the article's u; پور keeps its و; داود is داوود
-    ("ابوالفضل", "Abolfazl", "Abulfazl", "Abolfazel"),
+    ("ابوالفضل", "Abolfazl", "Abulfazl", "Abolfazel", "Aboulfazl"),
+    ("ابوالقاسم", "Abolghasem", "Abulqasem", "Aboulghasem"),
+    ("عبدالرحیم", "Abdolrahim", "Abdulrahim", "Abdoulrahim"),
     ("ذوالفقاری", "Zolfaghari", "Zulfaghari"),
     ("عبدالرحیم", "Abdolrahim", "Abdulrahim", "Abdul Rahim", "Abdol-Rahim"),
     ("پوری", "Pouri", "Poori", "Puri"),
@@ -310,6 +312,44 @@ OTHER_READINGS = [
     ("Cameron", "کامرون"),
     ("Zomorodi", "زمرودی"),
     ("Torojeni", "تروجنی"),
+    # دج as two sounds
+    ("سنندج", "Sanandaj"),
+    ("سنندجی", "Sanandaji"),
+    # the kunya ابو: its و is a case ending, also written ا or read short
+    ("ابوذر", "Abazar"),
+    ("ابوذر", "اباذر"),
+    ("Abuzar", "اباذر"),
+    ("Abouzar", "Abazar"),
+    # a short vowel after the first syllable that Latin (and Persian for کورش) may write
+    ("Koroush", "کورش"),
+    ("کورش", "کوروش"),
+    ("Kurush", "Kourosh"),
+    ("Yusuf", "یوسف"),
+    ("Yusufi", "Yousefi"),
+    ("یوسف‌زاده", "Yusufzadeh"),
+    ("Yunus", "یونس"),
+    # a joined compound's second part keyed as a word: its first syllable's vowel is dropped
+    ("Shahmouradi", "شاه‌مرادی"),
+    ("Khodamourad", "خدامراد"),
+    ("Alimurad", "علی‌مراد"),
+    ("Mohammadhoussein", "محمدحسین"),
+    ("Mohammad Houssein", "محمد حسین"),
+    ("Abdolhoussein", "عبدالحسین"),
+    ("Shahrukh", "شاهرخ"),
+    ("علیموسوی", "Ali Mousavi"),
+    ("Alimousavi", "علی موسوی"),
+    # a vowel Latin does not write between a first consonant and r or l
+    ("Broujerdi", "بروجردی"),
+    ("Frouzan", "فروزان"),
+    ("Brumand", "Boroumand"),
+    # a silent ه before the suffix ای
+    ("خامنه‌ای", "Khamenei"),
+    ("قمشه‌ای", "Ghomshei"),
+    # Arabic-style dh for ذ ض ظ, French ph for ف
+    ("Kadhem", "کاظم"),
+    ("Murtadha", "مرتضی"),
+    ("Dhabihullah", "ذبیح‌الله"),
+    ("Mostapha", "مصطفی"),
 ]
 
 
@@ -332,6 +372,16 @@ NO_SHARED_KEY = [
     ("Habibe", "Habib"),
     ("Shahab", "Sahab"),
     ("Rezaie", "رضاییه"),
+    # a later u is و: only a few names (Yusuf) and compounds (Shahmouradi) read it otherwise
+    ("Mahmoud", "Mohammad"),
+    ("Mahmud", "محمد"),
+    ("Mahmoudi", "Mohammadi"),
+    ("Ghafouri", "Ghaffari"),
+    ("Shakouri", "Shakeri"),
+    ("Alimahmoudi", "Alimohammadi"),
+    ("Kereshmeh", "Kourosh"),
+    ("Mohammadhadi", "محمدزادی"),
+    ("Abouei", "ابی"),
 ]
 
 
@@ -379,6 +429,9 @@ NAME_ALPHABET = st.sampled_from(
     list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ '-,.")
     + list("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكةۀأإآؤئ")
     + ["\u200c", "seyed ", "zadeh", " pour ", "abd ", " ol ", "سید ", "زاده"]
+    # transliteration letters, also with combining marks, and Azeri/Turkish letters
+    + list("šŞčÇžḵḫġḡğḏḍṯḳəıİā")
+    + ["s\u030c", "x\u0331", "t\u035fh", "d\u0332h\u0332"]
 )
 
 

@@ -28,6 +28,9 @@ SAME = [
     ("Hamid Nouri", "Hamid Abbas Nouri"),  # father's name in one list only
     ("Mohammad Hosseini", "Mohamad Hoseini"),  # typos
     ("Roshan Akhavan", "روشن اخوان"),
+    ("Ḵosrow Šīrāzī", "خسرو شیرازی"),  # Encyclopaedia Iranica, ISO 233-3
+    ("Ḡolām-Ḥosayn Čamrān", "Gholamhossein Chamran"),
+    ("Cəfər Ağayev", "جعفر آقایف"),  # Azeri
 ]
 
 DIFFERENT = [
@@ -38,6 +41,7 @@ DIFFERENT = [
     ("Hamid Nouri", "Majid Nouri"),
     ("Hossein Azar", "Mohsen Azar"),
     ("Mohammad Karimi", "Mohammadi Karimi"),
+    ("Ḵāmeneʾī", "Kamenei"),  # ḵ is خ, not ک
     ("Hamid Nouri", "Reza Ahmadi"),
     ("حسین نوری", "حسن نوری"),
 ]

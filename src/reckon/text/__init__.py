@@ -1,8 +1,8 @@
 """Persian and Latin names and dates: normalization, cross-script keys, similarity, Jalali dates.
 
 Pure functions, no I/O. See :mod:`reckon.text.names` (name parsing), :mod:`reckon.text.keys`
-(the cross-script key and its rule table), :mod:`reckon.text.similarity`, :mod:`reckon.text.dates`
-(partial dates), :mod:`reckon.text.places` (cities and prisons, with a gazetteer),
+(the cross-script key and its rule table), :mod:`reckon.text.readings` (a word's other keys),
+:mod:`reckon.text.similarity`, :mod:`reckon.text.dates` (partial dates), :mod:`reckon.text.places` (cities and prisons, with a gazetteer),
 :mod:`reckon.text.persian`, :mod:`reckon.text.latin`, :mod:`reckon.text.digits`.
 
 >>> name_key("حمید نوری") == name_key("Hamid Noury") == name_key("NOURI, Hamid")

@@ -16,9 +16,9 @@ It drops the rest: short vowels, ا, and the vowel of the first syllable, which 
 write every way (نوری Nouri Nuri Noori, روحانی Rouhani Rohani, محمد Muhammad, جواد Javad). The
 price, both ways: names that differ only in ا, a short vowel or a first-syllable و share a key
 (ناصر/نصر, Nasser/Nasr, Hamed/Hamad), and a Latin o written for a later و (Kourosh = کوروش,
-Cameron = کامرون) or an Arabic-style u for a short vowel after the first syllable (Yusuf) gives
-another key; :func:`reckon.text.name_keys` adds the o-as-و reading, and
-:func:`reckon.text.name_similarity` grades all of them.
+Cameron = کامرون) or a u or ou for a short vowel after the first syllable (Yusuf = یوسف,
+Shahmouradi = شاه‌مرادی) gives another key; :func:`reckon.text.name_keys` adds those readings
+(:mod:`reckon.text.readings`), and :func:`reckon.text.name_similarity` grades all of them.
 
 Rule table (tuned on the dev split of benchmarks/data/name_pairs.csv):
 
@@ -59,7 +59,8 @@ Word rules:
   Kiumars, Kyan = Kian);
 * Latin "ae" before a vowel is ایی with its ی a glide (قشقاییان = Ghashghaean = Ghashghayan);
 * u before a doubled consonant is a short vowel (Hussein, Muhammad, Abdullah), and so is the u
-  of the article in Abdul-, Abdur-, Abul- (ابوال is read Abol: ابوالفضل = Abolfazl = Abulfazl);
+  of the article in Abdul-, Abdur-, Abul-, also written ou (ابوال is read Abol: ابوالفضل =
+  Abolfazl = Abulfazl = Aboulfazl);
 * پور and a Latin word starting pour/poor/pur keep their first-syllable و, which every spelling
   writes (پوری Pouri ≠ پری Pari, پورمحمدی = Pourmohammadi);
 * داود کاوس طاوس are read as written داوود کاووس طاووس (the و is both v and u: Davoud);
@@ -84,12 +85,14 @@ Word rules:
 * the parts of a compound given name (محمد رضا, Mohammad Javad; see
   :data:`reckon.text.names.COMPOUND_FIRST_WORDS`) are keyed as one word, as when written joined.
 
-Conventions a single key cannot follow (a final a or ie for ه, a French ch or mute e, sh or zh
-as two sounds, th for ث, an o for a later و, an e for a silent ه before -far/-nia, an
-assimilated ال, an e for a final ع) give *other readings* (:func:`latin_readings`, :func:`persian_readings`), which
+Conventions a single key cannot follow (a final a or ie for ه, a French ch, ph or mute e, sh
+or zh as two sounds, th for ث and dh for ذ, an o for a later و, a u for a later short vowel in
+a few names and in the second part of a joined compound, an e for a silent ه before -far/-nia,
+an assimilated ال, an e for a final ع, a silent ه before ای, دج as two sounds, the kunya ابو
+written اب) give *other readings* (:mod:`reckon.text.readings`), which
 :func:`reckon.text.name_keys` adds after the rotations of a name. An i for a short vowel (a
 kasra) is a reading only in a name written in a scholarly romanization
-(:func:`latin_scholarly_readings`, :func:`scholarly_style`): elsewhere an i is ی (Hamid,
+(:func:`~reckon.text.readings.latin_scholarly_readings`): elsewhere an i is ی (Hamid,
 Parviz), and reading it as a short vowel would bring Hamid and Hamad together.
 
 >>> [latin_skeleton(t) for t in ("nouri", "noury", "nuri", "noori")]
@@ -108,7 +111,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from itertools import combinations
 
 #: Compound suffixes before which a silent final ه / "eh" is dropped.
 COMPOUND_SUFFIXES_PERSIAN = ("زاده", "زادگان", "پور", "نژاد", "گر", "کار", "چی")
@@ -236,8 +238,9 @@ _LATIN_FIRST_SYLLABLE = re.compile(
 _LATIN_HIATUS = re.compile("[iy](?=[aeouU])")
 _LATIN_EXEMPT = ("pour", "poor", "pur")
 _LATIN_VOWEL = re.compile("[aeiouyU]")
-#: The u of the article in Abdul-, Abdur-, Abul- (عبدال, ابوال: short).
-_LATIN_ARTICLE_U = re.compile(r"^(abd)u(?=[a-z])|^(ab)u(?=l)")
+#: The u of the article in Abdul-, Abdur-, Abul- (عبدال, ابوال: short), also French ou (Aboul-,
+#: Abdoul-).
+_LATIN_ARTICLE_U = re.compile(r"^(abd)o?u(?=[a-z])|^(ab)o?u(?=l)")
 
 
 def _latin_first_syllable(t: str) -> str:
@@ -306,168 +309,6 @@ def _latin_skeleton(t: str) -> str:
     return _collapse(initial + t.translate(_LATIN_CHARS) + final)
 
 
-_CONSONANT = "bcdfghjklmnpqrstvxz"
-_SHORT_I = re.compile(
-    f"(?<=[{_CONSONANT}])i(?=[{_CONSONANT}])(?!{'|'.join(('zad', *COMPOUND_SUFFIXES_LATIN))})"
-)
-_FINAL_A_FOR_HEH = re.compile(f"(?<=[{_CONSONANT}iy])a$")
-#: A mute final e: the French e that keeps a final n sounded (Nasrine = نسرین), the English -le
-#: (Bizzle = بیزل). After other consonants a Latin final e is the Persian ه (Vahide = وحیده, not
-#: وحید).
-_FINAL_MUTE_E = re.compile(f"(?<=n)e$|(?<=[{_CONSONANT}]l)e$")
-#: A final e after an i that follows a consonant may be ه (Razie = راضیه, Marzie = مرضیه) or
-#: part of ی (Shafie = شفیعی); after ai it is ی (Rezaie = رضایی).
-_FINAL_E_FOR_HEH = re.compile(f"(?<=[{_CONSONANT}]i)e$")
-#: A silent ه before the suffixes -far, -fard, -nia, which Persian writes (ه is sounded in
-#: به, ده, so the key keeps it there: بهنیا Behnia) and Latin may not (Norastefar = نورسته‌فر).
-_SILENT_E_BEFORE_SUFFIX = re.compile(f"(?<=[{_CONSONANT}])e(?=(?:fard?|nia)$)")
-_SINGLE_O = re.compile(r"(?<![ao])o(?![ouw])")
-#: At most this many single i's (o's) of a word are tried as short vowels (2**3 - 1 readings).
-_MAX_SHORT_I = 3
-
-
-#: Signs of a scholarly romanization (ALA-LC, Arabic style), which writes a kasra i and a damma
-#: u where the Persian style writes e and o: a u that is not part of "ou" (Muhammad, Muzahhib,
-#: Shu'aei, Mahmud), or an initial i before two consonants, a kasra on ا (Ibrahim, Ismail,
-#: Ikhtisari; the Persian style writes Ebrahim, Esmail).
-_SCHOLARLY = re.compile(f"(?<!o)u|^i[{_CONSONANT}]{{2}}")
-
-
-def scholarly_style(token: str) -> bool:
-    """Whether a normalized Latin word shows a scholarly (Arabic-style) romanization.
-
-    >>> scholarly_style("muzahhib"), scholarly_style("ibrahim"), scholarly_style("hamid")
-    (True, True, False)
-    """
-    return token.isascii() and _SCHOLARLY.search(token) is not None
-
-
-def latin_scholarly_readings(token: str) -> list[str]:
-    """Skeletons of a Latin word with an i between consonants read as a short vowel (a kasra).
-
-    A scholarly romanization writes i for a kasra (Tahir = طاهر, Shakir = شاکر, Mujahidi =
-    مجاهدی, Mirbaqiri = میرباقری), each one or several; not the i before a compound suffix
-    (Javadipour, Ahmadinejad). The Persian style writes e for a kasra and i for ی (Hamid,
-    Armin, Parviz), so :func:`reckon.text.name_keys` tries these readings only in a name that
-    shows the scholarly style somewhere (:func:`scholarly_style`).
-
-    >>> latin_scholarly_readings("mujahidi")
-    ['mjhdI']
-    """
-    t = _LATIN_NON_ALPHA.sub("", token)
-    if "i" not in t:
-        return []
-    positions = [m.start() for m in _SHORT_I.finditer(t)][:_MAX_SHORT_I]
-    if not positions:
-        return []
-    primary = _latin_skeleton(t)
-    out: list[str] = []
-    for k in range(1, len(positions) + 1):
-        for dropped in combinations(positions, k):
-            skeleton = _latin_skeleton("".join(ch for q, ch in enumerate(t) if q not in dropped))
-            if skeleton and skeleton != primary and skeleton not in out:
-                out.append(skeleton)
-    return out
-
-
-#: sh, zh after a vowel and before one may be two sounds across a syllable boundary (Es-hagh);
-#: a Persian syllable never starts with two consonants, so not at the start of a word.
-_TWO_SOUNDS = {
-    digraph: re.compile(f"(?<=[aeiouy]){digraph}(?=[aeiouy])") for digraph in ("sh", "zh")
-}
-
-
-def latin_readings(token: str) -> list[str]:
-    """Other skeletons a Latin word may have, for conventions one key cannot follow.
-
-    ==========================================  ===========================================
-    reading                                     example
-    ==========================================  ===========================================
-    a final a after a consonant or i is ه       Khadija = خدیجه, Asia = آسیه
-    a final e after n is mute (French), and     Nasrine = نسرین, Irene = ایرن,
-    the e of an English -le                     Bizzle = بیزل; not Vahide (= وحیده)
-    a final e after a consonant and i is ه      Razie = راضیه, Marzie = مرضیه (or ی:
-                                                Shafie = شفیعی; not Rezaie = رضایی)
-    an e before -far, -fard, -nia is a silent   Norastefar = نورسته‌فر
-    ه, which Persian writes
-    ch is ش (French), sch is ش (German)         Chemirani = شمیرانی, Schmidt = شمیت
-    sh, zh between vowels are two sounds        Eshagh = اسحاق, Azhari = ازهری (not
-                                                Shahab = Sahab)
-    th is ث (Arabic style)                      Maytham = میثم, Othman = عثمان
-    an o after the first syllable is و (each    Kourosh = کوروش, Cameron = کامرون,
-    one, or two)                                Zomorodi = زمرودی
-    ==========================================  ===========================================
-
-    An i read as a short vowel is another, name-dependent reading
-    (:func:`latin_scholarly_readings`).
-
-    >>> latin_readings("khadija")
-    ['xdIjh']
-    """
-    t = _LATIN_NON_ALPHA.sub("", token)
-    if not t:
-        return []
-    primary = _latin_skeleton(t)
-    out: list[str] = []
-
-    def read(text: str) -> None:
-        skeleton = _latin_skeleton(text)
-        if skeleton and skeleton != primary and skeleton not in out:
-            out.append(skeleton)
-
-    if t.endswith("a") and _FINAL_A_FOR_HEH.search(t):
-        read(t[:-1] + "eh")
-    if t.endswith("e"):
-        if _FINAL_MUTE_E.search(t):
-            read(t[:-1])
-        elif _FINAL_E_FOR_HEH.search(t):
-            read(t + "h")
-    if "ch" in t:
-        read(t.replace("ch", "sh"))  # French ch
-        if "sch" in t:
-            read(t.replace("sch", "sh"))  # German sch
-    for digraph, between_vowels in _TWO_SOUNDS.items():
-        if digraph in t:
-            read(between_vowels.sub(digraph[0] + "|h", t))
-    if "th" in t:
-        read(t.replace("th", "s"))  # Arabic-style th for ث
-    if "e" in t and _SILENT_E_BEFORE_SUFFIX.search(t):
-        read(_SILENT_E_BEFORE_SUFFIX.sub("eh", t))
-    if "o" in t:
-        positions = [m.start() for m in _SINGLE_O.finditer(t)][:_MAX_SHORT_I]
-        for k in range(1, min(2, len(positions)) + 1):
-            for chosen in combinations(positions, k):
-                read("".join("ou" if q in chosen else ch for q, ch in enumerate(t)))
-    return out
-
-
-_SUN_LETTER_ARTICLE = re.compile("(?<=.)ال(?=[تثدذرزسشصضطظن])")
-
-
-def persian_readings(token: str) -> list[str]:
-    """Other skeletons a Persian word may have.
-
-    * the article ال before a "sun letter" is assimilated (عبدالرحیم = Abdorrahim as well as
-      Abdolrahim, دارالشفایی = Daroshafaei);
-    * a final ع after a consonant, which the key drops, is written with the vowel before it,
-      e (زارع = Zare, صانع = Sane), like a final ه (after ی the e is dropped anyway: ربیع =
-      Rabie).
-
-    >>> persian_readings("عبدالرحیم"), persian_readings("زارع")
-    (['EbdrhIm'], ['zrh'])
-    """
-    t = _PERSIAN_NON_LETTER.sub("", token)
-    out: list[str] = []
-    if "ال" in t[1:] and _SUN_LETTER_ARTICLE.search(t):
-        out.append(persian_skeleton(_SUN_LETTER_ARTICLE.sub("ا", t)))
-    if len(t) > 2 and t[-1] == "ع" and t[-2] not in "اویعء":
-        out.append(persian_skeleton(t[:-1] + "ه"))
-    if not out:
-        return out
-    primary = persian_skeleton(t)
-    return [r for i, r in enumerate(out) if r and r != primary and r not in out[:i]]
-
-
 def _maksura_before_suffix(t: str) -> str:
     """عیسی‌زاده = Isazadeh: a maksura word keeps its "a" before a compound suffix."""
     for suffix in COMPOUND_SUFFIXES_PERSIAN:
@@ -504,10 +345,15 @@ def persian_letters(token: str) -> str:
 
 def persian_skeleton(token: str) -> str:
     """Skeleton of one normalized Persian word. ``persian_skeleton("حسینی") == "hsInI"``."""
-    t = persian_letters(token)
+    return _persian_skeleton(persian_letters(token))
+
+
+def _persian_skeleton(t: str, dj_one_sound: bool = True) -> str:
+    """:func:`persian_skeleton` of letters from :func:`persian_letters`; with
+    ``dj_one_sound=False`` دج is read د + ج (سنندج Sanandaj), a reading."""
     if not t:
         return ""
-    if "دج" in t:  # as Latin "dj" is one sound (محمدجواد = Mohammadjavad = Modjtaba's dj)
+    if dj_one_sound and "دج" in t:  # as Latin "dj" (محمدجواد = Mohammadjavad, Modjtaba's dj)
         t = t.replace("دج", "ج")
     if "تچ" in t:  # as Latin "tch" (ساعتچی = Saatchi = Saatchi)
         t = t.replace("تچ", "چ")

@@ -3,7 +3,8 @@
 Steps (the original string is kept untouched in :attr:`NormalizedName.original`):
 
 1. Persian letters unified (:func:`~reckon.text.persian.normalize_persian`) and Latin folded
-   (:func:`~reckon.text.latin.normalize_latin`).
+   (:func:`~reckon.text.latin.normalize_latin`), the letters of scholarly, Turkish and Azeri
+   transliterations read as the digraphs they write (Šīrāzī = Şirazi = Shirazi, Ḵ = kh).
 2. ``"NOURI, Hamid"`` / ``«نوری، حمید»`` (surname, comma, given names) is reordered to
    ``"hamid nouri"``.
 3. Compound parts are joined into one token: prefixes عبد/abd/abdol/abdul/abdel, ابو/abu/abol/abul,
@@ -151,12 +152,12 @@ def name_keys(name: str | None) -> list[str]:
     """Every key the name can have, :func:`name_key` first.
 
     First each rotation of its tokens (given-first, surname-first), then the name with one
-    word read another way (:func:`~reckon.text.keys.latin_readings`: a final a or e for ه, a
-    French ch or mute e, sh or zh as two sounds, an o for و;
-    :func:`~reckon.text.keys.persian_readings`: ال assimilated; and, only in a name written
-    in a scholarly romanization, :func:`~reckon.text.keys.latin_scholarly_readings`: an i for
-    a short vowel), at most :data:`MAX_ALTERNATIVE_KEYS` of these. Spacing inside compounds
-    never changes a key.
+    word read another way (:func:`~reckon.text.readings.latin_readings`: a final a or e for ه, a
+    French ch or mute e, sh or zh as two sounds, an o for و, a joined compound's parts keyed
+    as words; :func:`~reckon.text.readings.persian_readings`: ال assimilated, دج as two
+    sounds, a silent ه before ای; and, only in a name written in a scholarly romanization,
+    :func:`~reckon.text.readings.latin_scholarly_readings`: an i for a short vowel), at most
+    :data:`MAX_ALTERNATIVE_KEYS` of these. Spacing inside compounds never changes a key.
 
     >>> name_keys("Hamid Nouri")
     ['hmIdnrI', 'nrIhmId']

@@ -4,7 +4,7 @@ The machinery behind :mod:`reckon.text.names` (whose docstring has the rules). L
 few thousand given names and surnames endlessly while most full names are new, so the work is
 done once per *word*: a whitespace-free piece of a name is cleaned into tokens, which get their
 skeletons (:func:`~reckon.text.keys.token_skeleton`) and other readings
-(:func:`~reckon.text.keys.latin_readings`, :func:`~reckon.text.keys.persian_readings`), and a
+(:func:`~reckon.text.readings.latin_readings`, :func:`~reckon.text.readings.persian_readings`), and a
 name is composed from its words. Every step of the cleaning but the "SURNAME, Given"
 reordering acts within a word, so this gives exactly what cleaning the whole name would; names
 with a comma, or with presentation forms (whose NFKC may add spaces), are cleaned whole.
@@ -17,18 +17,17 @@ import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from reckon.text.keys import (
-    _collapse,
-    _skeleton_memo,
+from reckon.text.keys import _collapse, _skeleton_memo, token_skeleton
+from reckon.text.latin import _build_table as _latin_table
+from reckon.text.latin import read_transliteration
+from reckon.text.persian import _HAMZA_YEH_AS_YEH, _NEEDS_NFKC
+from reckon.text.persian import _build_table as _persian_table
+from reckon.text.readings import (
     latin_readings,
     latin_scholarly_readings,
     persian_readings,
     scholarly_style,
-    token_skeleton,
 )
-from reckon.text.latin import _build_table as _latin_table
-from reckon.text.persian import _HAMZA_YEH_AS_YEH, _NEEDS_NFKC
-from reckon.text.persian import _build_table as _persian_table
 
 
 def _words(text: str) -> list[str]:
@@ -173,6 +172,7 @@ def _clean(name: str) -> str:
     else:
         if _NEEDS_NFKC.search(name):
             name = unicodedata.normalize("NFKC", name)
+        name = read_transliteration(name)
         if "ئ" in name:
             name = _HAMZA_YEH_AS_YEH.sub("ی", name).replace("ئ", "")
         s = _TABLE_CHARS.sub(_table_sub, name).lower()
@@ -204,7 +204,7 @@ def _clean_word(word: str) -> _Word:
             s = s.translate(_ASCII_TABLE)
         bits = _OTHER_BIT if _LATIN_LETTER.search(word) else 0
     else:
-        s = word
+        s = read_transliteration(word)
         if "ئ" in s:
             s = _HAMZA_YEH_AS_YEH.sub("ی", s).replace("ئ", "")
         s = _TABLE_CHARS.sub(_table_sub, s).lower()
@@ -317,7 +317,7 @@ MAX_ALTERNATIVE_KEYS = 8
 
 class _Readings(NamedTuple):
     """A word's other skeletons in any name; in a name in the scholarly style, also those of
-    :func:`~reckon.text.keys.latin_scholarly_readings` (first); and whether the word shows it."""
+    :func:`~reckon.text.readings.latin_scholarly_readings` (first); and whether the word shows it."""
 
     general: tuple[str, ...]
     in_scholarly_name: tuple[str, ...]
@@ -325,7 +325,7 @@ class _Readings(NamedTuple):
 
 
 _NO_READINGS = _Readings((), (), False)
-#: normalized token → its other skeletons (:func:`~reckon.text.keys.latin_readings`)
+#: normalized token → its other skeletons (:func:`~reckon.text.readings.latin_readings`)
 _READINGS_MEMO: dict[str, _Readings] = {}
 
 
