@@ -83,3 +83,23 @@ def test_bad_engine_is_a_clear_error(cli_project):
     with pytest.raises(SystemExit) as exit_info:
         main(["--project", str(cli_project), "link", "--engine", "oracle"])
     assert exit_info.value.code == 1
+
+
+def test_veto_at_or_above_the_threshold_is_a_clear_error(cli_project, capsys):
+    from reckon.cli.app import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--project", str(cli_project), "link", "--recluster", "--veto", "0.5"])
+    assert exit_info.value.code == 1
+    assert "veto must be at least 0 and below the threshold (0.3)" in capsys.readouterr().err
+
+
+def test_recluster_without_veto_reports_the_plain_single_linkage(cli_project):
+    from reckon.link import latest_run
+    from reckon.store import open_project
+
+    result = invoke(cli_project, "link", "--recluster", "--veto", "0")
+    assert result.exit_code == 0, result.output
+    assert "refused because they would have joined" not in result.output
+    run = latest_run(open_project(cli_project))
+    assert run["veto"] is None and run["refused_by_veto"] == 0
