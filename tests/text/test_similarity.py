@@ -204,6 +204,68 @@ def test_scores_do_not_depend_on_the_caches(monkeypatch):
     assert np.array_equal(name_similarity_batch(a, b), reference)
 
 
+#: Names that test the word-by-word interning: commas, presentation forms (NFKC may add
+#: spaces), non-breaking and repeated spaces, compounds written every way, affixes and
+#: honorifics as words of their own.
+TRICKY = [
+    "NOURI, Hamid",
+    "نوری، حمید",
+    "Hamid ,Nouri",
+    "Nouri,",
+    "\ufea3\ufee4\ufef4\ufeaa \ufee7\ufeee\ufead\ufeef",  # حمید نوری in presentation forms
+    "حمید \ufee7\ufeee\ufead\ufeef",
+    "عبد \ufdf2 نوری",  # the ligature of الله
+    "\ufdfa",  # a ligature that NFKC writes as four words
+    "Hamid\u00a0Nouri",
+    "  Hamid   Nouri ",
+    "Mohammad Reza Ahmadi",
+    "Mohammad-Reza Ahmadi",
+    "MohammadReza Ahmadi",
+    "Mohammadreza Ahmadi",
+    "محمد رضا احمدی",
+    "محمد\u200cرضا احمدی",
+    "محمدرضا احمدی",
+    "Ahmadi Mohammad Reza",
+    "Mohammad Ali Reza",
+    "Mohammad 1367 Reza",
+    "Mohammad - Reza Nouri",
+    "Ali Akbar Nouri",
+    "Nouri Pour Hamid",
+    "Pour Ostad Hamid",
+    "Abdol Hossein Nouri Zadeh",
+    "عبد الحسین نوری زاده",
+    "Seyed Ali",
+    "Seyed",
+    "Haj Mohammad Reza",
+    "Mohammad",
+    "۱۳۶۷ Hamid",
+    "x",
+    "",
+]
+
+
+def _people_written_every_way(n: int, seed: int) -> list[str]:
+    """Generated people with compounds written every way (as in benchmarks/names.py)."""
+    import random
+
+    from reckon.synth.names import family_names, given_names, latin_compound, persian_compound
+
+    rng = random.Random(seed)
+    given, family = given_names(), family_names()
+
+    def write(table, unit: int) -> str:
+        if rng.random() < 0.5:
+            style = rng.choice(("joined", "zwnj", "space"))
+            return persian_compound(table.persian[unit], int(table.split[unit]), style)
+        style = rng.choice(("hyphen", "space", "camel", "joined"))
+        return latin_compound(rng.choice(table.latin[unit]), style)
+
+    return [
+        f"{write(given, rng.randrange(len(given)))} {write(family, rng.randrange(len(family)))}"
+        for _ in range(n)
+    ]
+
+
 def test_interned_names_have_their_parsed_tokens():
     """Names interned word by word hold the tokens of the whole-name parse (those with
     symbols), for generated people and for names whose words join (compounds, affixes)."""
@@ -211,7 +273,7 @@ def test_interned_names_have_their_parsed_tokens():
     from reckon.text.phonetic import token_symbols
 
     a, b = _random_pairs(4000, seed=5)
-    names = [*a, *b, *POOL[:-3], "Ali Akbar Nouri", "Mohammad Ali Reza", "Nouri Pour Hamid"]
+    names = [*a, *b, *POOL[:-3], *TRICKY, *_people_written_every_way(4000, seed=6)]
     _cold()
     name_similarity_batch(names, names[::-1])
     store = similarity._STORE
@@ -232,3 +294,29 @@ def test_similarity_is_symmetric():
     other = name_similarity_batch(b, a)
     # scores are rounded to 6 decimals: sums equal up to float error may round one unit apart
     assert np.abs(one - other).max() <= 1e-6 + 1e-9
+
+
+def test_batch_is_the_same_cold_half_warm_and_warm():
+    """A batch with None, empty and repeated names, commas and presentation forms scores the
+    same whether its names are all new, half of them interned before, or all interned, and
+    the same as pair by pair."""
+    from reckon.text import similarity
+
+    people = _people_written_every_way(300, seed=7)
+    names = [*TRICKY, None, *POOL, *people]
+    rng = np.random.default_rng(8)
+    a = [names[i] for i in rng.integers(0, len(names), 3000)]
+    b = [names[i] for i in rng.integers(0, len(names), 3000)]
+    a[:3], b[:3] = [None, "", "Hamid"], ["Hamid", None, ""]
+    _cold()
+    reference = name_similarity_batch(a, b)
+    assert list(reference[:3]) == [0.0, 0.0, 0.0]
+    _cold()
+    name_similarity_batch(a[1::2], b[::2])  # the first name known, later ones new
+    assert np.array_equal(name_similarity_batch(a, b), reference)
+    assert np.array_equal(name_similarity_batch(a, b), reference)  # all known
+    assert similarity._STORE.n_names < len(names) + 1  # each distinct name interned once
+    _cold()
+    assert [name_similarity(x, y) for x, y in zip(a[:500], b[:500], strict=True)] == list(
+        reference[:500]
+    )
