@@ -325,3 +325,49 @@ def scores(
         )  # fmt: skip
         out[p] = round(s, 6)
     return out, table, count
+
+
+_WHOLE = 1  # a word that needs the whole-name parse
+_FIRST = 2  # a word ending with a possible first part of a compound given name
+_SECOND = 4  # a word starting with a possible second part
+
+
+@numba.njit(cache=True, nogil=True)
+def compose_names(n_words, words, word_start, word_tids, word_flags):  # pragma: no cover - numba
+    """Token ids of names given as word ids → (tokens per name, whether it is parsed whole,
+    the token ids of the others, concatenated).
+
+    Name p is words[sum(n_words[:p]) : ...]; its tokens are its words' tokens, unless a word
+    is flagged ``_WHOLE`` or a word that may start a compound given name is followed (maybe
+    after words without tokens) by one that may end it.
+    """
+    n = n_words.shape[0]
+    bound = 0
+    for q in range(words.shape[0]):
+        bound += word_start[words[q] + 1] - word_start[words[q]]
+    tids = np.empty(bound, dtype=np.int32)
+    counts = np.zeros(n, dtype=np.int64)
+    whole = np.zeros(n, dtype=np.bool_)
+    q = 0  # next word
+    k = 0  # token ids written
+    for p in range(n):
+        first = k
+        may_start = False
+        for r in range(q, q + n_words[p]):
+            w = words[r]
+            f = word_flags[w]
+            if f & _WHOLE or (may_start and f & _SECOND):
+                whole[p] = True
+                break
+            w0 = word_start[w]
+            w1 = word_start[w + 1]
+            for s in range(w0, w1):
+                tids[k] = word_tids[s]
+                k += 1
+            may_start = (f & _FIRST) != 0 or (may_start and w0 == w1)
+        q += n_words[p]
+        if whole[p]:
+            k = first
+        else:
+            counts[p] = k - first
+    return counts, whole, tids[:k]
