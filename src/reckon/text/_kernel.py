@@ -32,6 +32,11 @@ _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 #: Pairs of names ahead whose table slots are prefetched (see :func:`scores`).
 _AHEAD = 2
 
+# The helpers called for every pair of names or of tokens are inlined (inline="always"): a
+# call with array arguments updates each array's reference count atomically on entry and on
+# exit, which took a quarter of the time of the loop. _token_cost is not: the code compiled
+# for it decides the last bit of some sums (fastmath), and scores must stay what they were.
+
 
 @intrinsic
 def _prefetch(typingctx, array, index):  # pragma: no cover - numba
@@ -43,7 +48,8 @@ def _prefetch(typingctx, array, index):  # pragma: no cover - numba
         data = context.make_array(array_type)(context, builder, args[0])
         pointer = cgutils.get_item_pointer(context, builder, array_type, data, [args[1]])
         i32 = ir.IntType(32)
-        name = "llvm.prefetch.p0" if pointer.type.is_opaque else "llvm.prefetch.p0i8"
+        opaque = getattr(pointer.type, "is_opaque", False)  # LLVM 15 and later
+        name = "llvm.prefetch.p0" if opaque else "llvm.prefetch.p0i8"
         function = cgutils.get_or_insert_function(
             builder.module, ir.FunctionType(ir.VoidType(), [pointer.type, i32, i32, i32]), name
         )
@@ -88,7 +94,7 @@ def _token_cost(sym, a0, a1, pa, b0, b1, pb, sub, gap, prev, cur):  # pragma: no
     return prev[n], wa, wb
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True)
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _edge_cost(sym, a0, a1, b0, b1, sub, first_cost, final_cost):  # pragma: no cover - numba
     """Extra cost for a different first consonant or a different final i-sound."""
     extra = 0.0
@@ -111,7 +117,7 @@ def _edge_cost(sym, a0, a1, b0, b1, sub, first_cost, final_cost):  # pragma: no 
     return extra
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _content_after(sym, tok_start, tok_persian, x, y):  # pragma: no cover - numba
     """Whether token x sorts after token y by (script, symbols): fixes the orientation."""
     if tok_persian[x] != tok_persian[y]:
@@ -127,7 +133,7 @@ def _content_after(sym, tok_start, tok_persian, x, y):  # pragma: no cover - num
     return lx > ly
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True)
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _token_pair(
     sym, tok_start, tok_persian, tok_weight, x, y, sub, gap, params, prev, cur
 ):  # pragma: no cover - numba
@@ -197,7 +203,7 @@ def _rehash(table, slots):  # pragma: no cover - numba
     return new
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True)
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _pair_score(
     tids, ta, na, tb, nb, sym, tok_start, tok_persian, tok_weight, sub, gap, params,
     prev, cur, sims, wts, used, buf,
