@@ -133,28 +133,37 @@ def _content_after(sym, tok_start, tok_persian, x, y):  # pragma: no cover - num
     return lx > ly
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _token_pair(
-    sym, tok_start, tok_persian, tok_weight, x, y, sub, gap, params, prev, cur
-):  # pragma: no cover - numba
-    """(similarity, weight) of tokens x and y, as float32 values."""
+@numba.njit(cache=True, nogil=True, inline="always")
+def _oriented(sym, tok_start, tok_persian, x, y):  # pragma: no cover - numba
+    """Tokens x and y in the order of their content: a pair is always aligned one way."""
     if _content_after(sym, tok_start, tok_persian, x, y):
-        x, y = y, x
+        return y, x
+    return x, y
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _same_token(sym, tok_start, tok_persian, x, y):  # pragma: no cover - numba
+    """Whether tokens x and y have the same script and symbols."""
+    x0 = tok_start[x]
+    y0 = tok_start[y]
+    if tok_start[x + 1] - x0 != tok_start[y + 1] - y0 or tok_persian[x] != tok_persian[y]:
+        return False
+    same = True
+    for q in range(tok_start[x + 1] - x0):
+        if sym[x0 + q] != sym[y0 + q]:
+            same = False
+            break
+    return same
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _token_similarity(sym, tok_start, x, y, sub, params, c, wa, wb):  # pragma: no cover - numba
+    """(similarity, weight) of tokens x and y, as float32 values, from their alignment:
+    ``c, wa, wb = _token_cost(...)`` of x and y in that order (see :func:`_oriented`)."""
     x0 = tok_start[x]
     x1 = tok_start[x + 1]
     y0 = tok_start[y]
     y1 = tok_start[y + 1]
-    if x1 - x0 == y1 - y0 and tok_persian[x] == tok_persian[y]:
-        same = True
-        for q in range(x1 - x0):
-            if sym[x0 + q] != sym[y0 + q]:
-                same = False
-                break
-        if same:
-            return np.float32(1.0), np.float32(tok_weight[x])
-    c, wa, wb = _token_cost(
-        sym, x0, x1, tok_persian[x], y0, y1, tok_persian[y], sub, gap, prev, cur
-    )
     c += _edge_cost(sym, x0, x1, y0, y1, sub, params[2], params[3])
     w = wa if wa > wb else wb
     s = 0.0
@@ -204,16 +213,11 @@ def _rehash(table, slots):  # pragma: no cover - numba
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
-def _pair_score(
-    tids, ta, na, tb, nb, sym, tok_start, tok_persian, tok_weight, sub, gap, params,
-    prev, cur, sims, wts, used, buf,
-):  # pragma: no cover - numba  # fmt: skip
-    """Score of two names, tokens tids[ta:ta+na] and tids[tb:tb+nb], given their (cached)
-    token similarities in sims/wts.
-
-    Arrays are indexed, never sliced: a slice is a new array whose reference count is
-    updated atomically when made and dropped, which cost a third of the time of a call.
-    """
+def _pair_score(na, nb, params, sims, wts, used):  # pragma: no cover - numba
+    """Score of two names of na and nb tokens given their token similarities in sims/wts,
+    tokens matched best first (marked in used), as if they had as many tokens: → (score,
+    total weight of the matched pairs), or (0, 0) when that weight is 0 (see
+    :func:`_uneven_score` when na != nb)."""
     used_a = 0
     used_b = 1
     for i in range(na):
@@ -243,37 +247,46 @@ def _pair_score(
         if best < worst:
             worst = best
     if total_w <= 0.0:
-        return 0.0
+        return 0.0, 0.0
     worst_w = params[0]
-    score = worst_w * worst + (1.0 - worst_w) * (total_ws / total_w)
-    if na != nb:
-        unmatched = 0.0
-        for i in range(na):
-            if not used[used_a, i]:
-                unmatched += tok_weight[tids[ta + i]]
-        for j in range(nb):
-            if not used[used_b, j]:
-                unmatched += tok_weight[tids[tb + j]]
-        score = score * total_w / (total_w + params[1] * unmatched)
-        # the whole names end to end (a compound written apart in one of them)
-        la = 0
-        for i in range(na):
-            for q in range(tok_start[tids[ta + i]], tok_start[tids[ta + i] + 1]):
-                buf[la] = sym[q]
-                la += 1
-        lb = la
-        for j in range(nb):
-            for q in range(tok_start[tids[tb + j]], tok_start[tids[tb + j] + 1]):
-                buf[lb] = sym[q]
-                lb += 1
-        c, wa, wb = _token_cost(
-            buf, 0, la, tok_persian[tids[ta]], la, lb, tok_persian[tids[tb]], sub, gap, prev, cur
-        )
-        w = wa if wa > wb else wb
-        if w > 0.0:
-            whole = 1.0 - c / w
-            if whole > score:
-                score = whole
+    return worst_w * worst + (1.0 - worst_w) * (total_ws / total_w), total_w
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _uneven_score(
+    score, total_w, tids, ta, na, tb, nb, sym, tok_start, tok_persian, tok_weight, sub, gap,
+    params, prev, cur, used, buf,
+):  # pragma: no cover - numba  # fmt: skip
+    """:func:`_pair_score` of names of different token counts, tokens tids[ta:ta+na] and
+    tids[tb:tb+nb]: lowered by the unmatched tokens' weight, unless their whole names
+    compared end to end score higher."""
+    unmatched = 0.0
+    for i in range(na):
+        if not used[0, i]:
+            unmatched += tok_weight[tids[ta + i]]
+    for j in range(nb):
+        if not used[1, j]:
+            unmatched += tok_weight[tids[tb + j]]
+    score = score * total_w / (total_w + params[1] * unmatched)
+    # the whole names end to end (a compound written apart in one of them)
+    la = 0
+    for i in range(na):
+        for q in range(tok_start[tids[ta + i]], tok_start[tids[ta + i] + 1]):
+            buf[la] = sym[q]
+            la += 1
+    lb = la
+    for j in range(nb):
+        for q in range(tok_start[tids[tb + j]], tok_start[tids[tb + j] + 1]):
+            buf[lb] = sym[q]
+            lb += 1
+    c, wa, wb = _token_cost(
+        buf, 0, la, tok_persian[tids[ta]], la, lb, tok_persian[tids[tb]], sub, gap, prev, cur
+    )
+    w = wa if wa > wb else wb
+    if w > 0.0:
+        whole = 1.0 - c / w
+        if whole > score:
+            score = whole
     return score
 
 
@@ -337,30 +350,37 @@ def scores(
                     sims[i, j] = 1.0
                     wts[i, j] = np.float32(tok_weight[x])
                     continue
+                key = (x << 32) | y if x <= y else (y << 32) | x
+                h = -1  # the pair's slot in the table, -1 when the table is bypassed
                 if bypass > 0:  # the table has not been paying: align without it
                     bypass -= 1
-                    sims[i, j], wts[i, j] = _token_pair(
-                        sym, tok_start, tok_persian, tok_weight, x, y, sub, gap, params, prev, cur
-                    )
-                    continue
-                looked += 1
-                if looked == window:
-                    if found < min_hits * window:
-                        bypass = bypass_length
-                    looked = 0
-                    found = 0
-                key = (x << 32) | y if x <= y else (y << 32) | x
-                h = _slot(table, key)
-                if table[2 * h] == key:
-                    found += 1
-                    sims[i, j] = values[4 * h + 2]
-                    wts[i, j] = values[4 * h + 3]
-                    continue
-                s, w = _token_pair(
-                    sym, tok_start, tok_persian, tok_weight, x, y, sub, gap, params, prev, cur
-                )
+                else:
+                    looked += 1
+                    if looked == window:
+                        if found < min_hits * window:
+                            bypass = bypass_length
+                        looked = 0
+                        found = 0
+                    h = _slot(table, key)
+                    if table[2 * h] == key:
+                        found += 1
+                        sims[i, j] = values[4 * h + 2]
+                        wts[i, j] = values[4 * h + 3]
+                        continue
+                u, v = _oriented(sym, tok_start, tok_persian, x, y)
+                if _same_token(sym, tok_start, tok_persian, u, v):
+                    s = np.float32(1.0)
+                    w = np.float32(tok_weight[u])
+                else:
+                    c, wa, wb = _token_cost(
+                        sym, tok_start[u], tok_start[u + 1], tok_persian[u],
+                        tok_start[v], tok_start[v + 1], tok_persian[v], sub, gap, prev, cur,
+                    )  # fmt: skip
+                    s, w = _token_similarity(sym, tok_start, u, v, sub, params, c, wa, wb)
                 sims[i, j] = s
                 wts[i, j] = w
+                if h < 0:
+                    continue
                 if 4 * (count + 1) > table.shape[0]:  # half of the slots used
                     if table.shape[0] < 2 * max_slots:
                         table = _rehash(table, table.shape[0])
@@ -373,10 +393,12 @@ def scores(
                 values[4 * h + 2] = s
                 values[4 * h + 3] = w
                 count += 1
-        s = _pair_score(
-            name_tids, ta0, na, tb0, nb, sym, tok_start, tok_persian, tok_weight, sub, gap,
-            params, prev, cur, sims, wts, used, buf,
-        )  # fmt: skip
+        s, total_w = _pair_score(na, nb, params, sims, wts, used)
+        if na != nb and total_w > 0.0:
+            s = _uneven_score(
+                s, total_w, name_tids, ta0, na, tb0, nb, sym, tok_start, tok_persian,
+                tok_weight, sub, gap, params, prev, cur, used, buf,
+            )  # fmt: skip
         out[p] = round(s, 6)
     return out, table, count
 
