@@ -36,7 +36,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, compress
 
 import numpy as np
 
@@ -185,6 +185,7 @@ def _build_tables() -> tuple[np.ndarray, np.ndarray]:
 
 
 _SUB, _GAP = _build_tables()
+_AS_CODE = str.maketrans({c: chr(i) for c, i in CODE.items()})  # symbol → code, one byte
 #: Extra cost when two tokens start with different consonants (Ahmad/Mohammad, Hossein/Mohsen).
 FIRST_CONSONANT_COST = 1.0
 #: Extra cost when one token ends in an i-sound and the other does not (Mohammad/Mohammadi).
@@ -249,7 +250,7 @@ class _Interned:
         codes = []
         for token in tokens:
             symbols, persian = token_symbols(token)
-            data = bytes(CODE[c] for c in symbols)
+            data = symbols.translate(_AS_CODE).encode("latin-1")
             if not data:
                 self.token_ids[token] = -1
                 continue
@@ -357,9 +358,8 @@ class _Interned:
         plain = names
         whole_names: list[str] = []
         if whole.any():
-            mask = whole.tolist()
-            plain = [n for n, w in zip(names, mask, strict=True) if not w]
-            whole_names = [n for n, w in zip(names, mask, strict=True) if w]
+            plain = list(compress(names, (~whole).tolist()))
+            whole_names = list(compress(names, whole.tolist()))
             counts = counts[~whole]
         next_id = self.n_names
         self.name_ids.update(zip(plain, range(next_id, next_id + len(plain)), strict=True))
@@ -428,8 +428,9 @@ def name_similarity_batch(a: Sequence[str | None], b: Sequence[str | None]) -> n
                 st.clear()
             gc.disable()  # many small objects, no cycles: the cycle collector only slows this
             try:
-                ia = st.ids(a[lo : lo + _CHUNK])
-                ib = st.ids(b[lo : lo + _CHUNK])
+                whole = len(a) <= _CHUNK  # one chunk: no copy of the lists
+                ia = st.ids(a if whole else a[lo : lo + _CHUNK])
+                ib = st.ids(b if whole else b[lo : lo + _CHUNK])
             finally:
                 if gc_was_enabled:
                     gc.enable()
