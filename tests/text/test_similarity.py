@@ -241,6 +241,9 @@ TRICKY = [
     "۱۳۶۷ Hamid",
     "x",
     "",
+    "Hamid\x00Nouri",  # the separator of the compiled word splitting, inside a name
+    "Hamid \ud800 Nouri",  # a lone surrogate
+    "Hamid\u3000Nouri\u2029",  # the last whitespace code point; a paragraph separator
 ]
 
 
@@ -320,3 +323,42 @@ def test_batch_is_the_same_cold_half_warm_and_warm():
     assert [name_similarity(x, y) for x, y in zip(a[:500], b[:500], strict=True)] == list(
         reference[:500]
     )
+
+
+def test_compiled_word_splitting_knows_every_whitespace():
+    from reckon.text._kernel import _SPACE
+
+    spaces = [c for c in range(0x110000) if chr(c).isspace()]
+    assert max(spaces) < len(_SPACE)
+    assert np.flatnonzero(_SPACE).tolist() == spaces
+
+
+WORDS = st.text(alphabet=st.sampled_from("ab حم\t\n\x00\xa0\u2000\u3000\u200c,-"), max_size=12)
+
+
+@settings(max_examples=200)
+@given(st.lists(WORDS, max_size=8), st.lists(WORDS, max_size=8))
+def test_compiled_word_splitting_is_str_split(first, second):
+    """split_words finds the words str.split finds, and the same id for the same word, in
+    one call or over two (names joined by NUL, or by their lengths when one has a NUL)."""
+    from reckon.text._kernel import split_words
+
+    table = np.full(4, -1, dtype=np.int64)
+    chars = np.empty(1, dtype=np.uint32)
+    char_start = np.zeros(1, dtype=np.int64)
+    hashes = np.empty(1, dtype=np.uint64)
+    n_words = 0
+    seen: dict[str, int] = {}
+    for names in (first, second):
+        text = "\0".join(names)
+        code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ends = np.cumsum(np.array([len(n) + 1 for n in names], dtype=np.int64)) - 1
+        counts, ids, new_start, new_end, table, chars, char_start, hashes, n_new = split_words(
+            code_points, ends, table, chars, char_start, hashes, n_words
+        )
+        assert counts.tolist() == [len(n.split()) for n in names]
+        new = [text[s:e] for s, e in zip(new_start.tolist(), new_end.tolist(), strict=True)]
+        assert not set(new) & set(seen) and len(set(new)) == len(new)
+        seen.update(zip(new, range(n_words, n_new), strict=True))
+        assert ids.tolist() == [seen[w] for n in names for w in n.split()]
+        n_words = n_new

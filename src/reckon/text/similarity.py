@@ -232,8 +232,13 @@ class _Interned:
         self.tok_weight = np.empty(1 << 12, dtype=np.float64)
         self.n_tok = 0
         self.max_len = 1
-        self.word_ids: dict[str, int] = {}  # whitespace-free piece of a name → id
-        # word w: its token ids word_tids[start[w]:start[w+1]], its flags (see _add_words)
+        # whitespace-free pieces of names ("words"), interned by _kernel.split_words: word w
+        # is the code points word_text[word_text_start[w]:word_text_start[w+1]]; its token
+        # ids are word_tids[word_start[w]:word_start[w+1]], its flags word_flags[w]
+        self.word_table = np.full(1 << 12, -1, dtype=np.int64)
+        self.word_text = np.empty(1 << 16, dtype=np.uint32)
+        self.word_text_start = np.zeros(1 << 12, dtype=np.int64)
+        self.word_hash = np.empty(1 << 12, dtype=np.uint64)
         self.word_start = np.zeros(1 << 12, dtype=np.int64)
         self.word_tids = np.empty(1 << 12, dtype=np.int32)
         self.word_flags = np.empty(1 << 12, dtype=np.uint8)
@@ -280,8 +285,8 @@ class _Interned:
         self.max_len = max(self.max_len, int(lengths.max()))
 
     def _add_words(self, words: list[str]) -> None:
-        """Intern whitespace-free pieces of names (distinct, not yet interned): their token ids
-        and flags: ``_WHOLE`` for a piece with a comma, presentation forms, an affix, an
+        """Intern whitespace-free pieces of names, new, in the order of their ids (given by
+        _kernel.split_words): their token ids and flags: ``_WHOLE`` for a piece with a comma, presentation forms, an affix, an
         honorific or a compound inside (names with it are parsed whole), ``_FIRST`` when it
         ends with a word that may start a compound given name, ``_SECOND`` when it starts
         with one that may end it."""
@@ -327,7 +332,6 @@ class _Interned:
             tids += [i for t in c.tokens if (i := ids[t]) >= 0]
             counts.append(len(tids) - before)
         n, m = self.n_words, len(words)
-        self.word_ids.update(zip(words, range(n, n + m), strict=True))
         self.word_flags = _grown(self.word_flags, n + m)
         self.word_flags[n : n + m] = flags
         self.word_start = _grown(self.word_start, n + m + 1)
@@ -339,21 +343,32 @@ class _Interned:
     def add_names(self, names: list[str]) -> None:
         """Intern new names (distinct, not yet interned): each name's token ids are its
         words' (see :meth:`_add_words`), put together by a compiled loop, unless a word or a
-        compound across two words needs the whole-name parse."""
-        from reckon.text._kernel import compose_names
+        compound across two words needs the whole-name parse.
 
-        splits = [n.split() for n in names]
-        flat = list(chain.from_iterable(splits))
-        word_ids = self.word_ids
-        new = set(flat).difference(word_ids)
-        if new:
-            self._add_words(sorted(new))
+        The names are split into words by a compiled loop too, on their code points, which
+        makes no Python string of a word seen before (splitting them with str.split took as
+        long as cleaning all the new words).
+        """
+        from reckon.text._kernel import compose_names, separators, split_words
+
+        text = "\0".join(names)
+        code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if text.count("\0") == len(names) - 1:  # no name has one: the separators end them
+            ends = separators(code_points, 0, len(names) - 1)
+        else:
+            ends = np.cumsum(np.array([len(n) + 1 for n in names], dtype=np.int64)) - 1
+        (
+            n_words, words, new_start, new_end, self.word_table, self.word_text,
+            self.word_text_start, self.word_hash, n_interned,
+        ) = split_words(
+            code_points, ends, self.word_table, self.word_text, self.word_text_start,
+            self.word_hash, self.n_words,
+        )  # fmt: skip
+        if n_interned > self.n_words:
+            spans = zip(new_start.tolist(), new_end.tolist(), strict=True)
+            self._add_words([text[start:end] for start, end in spans])
         counts, whole, tids = compose_names(
-            np.array(list(map(len, splits)), dtype=np.int64),
-            np.array(list(map(word_ids.__getitem__, flat)), dtype=np.int64),
-            self.word_start,
-            self.word_tids,
-            self.word_flags,
+            n_words, words, self.word_start, self.word_tids, self.word_flags
         )
         plain = names
         whole_names: list[str] = []
