@@ -208,6 +208,71 @@ def test_scores_do_not_depend_on_the_caches(monkeypatch):
     assert np.array_equal(name_similarity_batch(a, b), reference)
 
 
+#: Names that test the word-by-word interning: commas, presentation forms (NFKC may add
+#: spaces), non-breaking and repeated spaces, compounds written every way, affixes and
+#: honorifics as words of their own.
+TRICKY = [
+    "NOURI, Hamid",
+    "نوری، حمید",
+    "Hamid ,Nouri",
+    "Nouri,",
+    "\ufea3\ufee4\ufef4\ufeaa \ufee7\ufeee\ufead\ufeef",  # حمید نوری in presentation forms
+    "حمید \ufee7\ufeee\ufead\ufeef",
+    "عبد \ufdf2 نوری",  # the ligature of الله
+    "\ufdfa",  # a ligature that NFKC writes as four words
+    "Hamid\u00a0Nouri",
+    "  Hamid   Nouri ",
+    "Mohammad Reza Ahmadi",
+    "Mohammad-Reza Ahmadi",
+    "MohammadReza Ahmadi",
+    "Mohammadreza Ahmadi",
+    "محمد رضا احمدی",
+    "محمد\u200cرضا احمدی",
+    "محمدرضا احمدی",
+    "Ahmadi Mohammad Reza",
+    "Mohammad Ali Reza",
+    "Mohammad 1367 Reza",
+    "Mohammad - Reza Nouri",
+    "Ali Akbar Nouri",
+    "Nouri Pour Hamid",
+    "Pour Ostad Hamid",
+    "Abdol Hossein Nouri Zadeh",
+    "عبد الحسین نوری زاده",
+    "Seyed Ali",
+    "Seyed",
+    "Haj Mohammad Reza",
+    "Mohammad",
+    "۱۳۶۷ Hamid",
+    "x",
+    "",
+    "Hamid\x00Nouri",  # the separator of the compiled word splitting, inside a name
+    "Hamid \ud800 Nouri",  # a lone surrogate
+    "Hamid\u3000Nouri\u2029",  # the last whitespace code point; a paragraph separator
+]
+
+
+def _people_written_every_way(n: int, seed: int) -> list[str]:
+    """Generated people with compounds written every way (as in benchmarks/names.py)."""
+    import random
+
+    from reckon.synth.names import family_names, given_names, latin_compound, persian_compound
+
+    rng = random.Random(seed)
+    given, family = given_names(), family_names()
+
+    def write(table, unit: int) -> str:
+        if rng.random() < 0.5:
+            style = rng.choice(("joined", "zwnj", "space"))
+            return persian_compound(table.persian[unit], int(table.split[unit]), style)
+        style = rng.choice(("hyphen", "space", "camel", "joined"))
+        return latin_compound(rng.choice(table.latin[unit]), style)
+
+    return [
+        f"{write(given, rng.randrange(len(given)))} {write(family, rng.randrange(len(family)))}"
+        for _ in range(n)
+    ]
+
+
 def test_interned_names_have_their_parsed_tokens():
     """Names interned word by word hold the tokens of the whole-name parse (those with
     symbols), for generated people and for names whose words join (compounds, affixes)."""
@@ -215,7 +280,7 @@ def test_interned_names_have_their_parsed_tokens():
     from reckon.text.phonetic import token_symbols
 
     a, b = _random_pairs(4000, seed=5)
-    names = [*a, *b, *POOL[:-3], "Ali Akbar Nouri", "Mohammad Ali Reza", "Nouri Pour Hamid"]
+    names = [*a, *b, *POOL[:-3], *TRICKY, *_people_written_every_way(4000, seed=6)]
     _cold()
     name_similarity_batch(names, names[::-1])
     store = similarity._STORE
@@ -236,3 +301,68 @@ def test_similarity_is_symmetric():
     other = name_similarity_batch(b, a)
     # scores are rounded to 6 decimals: sums equal up to float error may round one unit apart
     assert np.abs(one - other).max() <= 1e-6 + 1e-9
+
+
+def test_batch_is_the_same_cold_half_warm_and_warm():
+    """A batch with None, empty and repeated names, commas and presentation forms scores the
+    same whether its names are all new, half of them interned before, or all interned, and
+    the same as pair by pair."""
+    from reckon.text import similarity
+
+    people = _people_written_every_way(300, seed=7)
+    names = [*TRICKY, None, *POOL, *people]
+    rng = np.random.default_rng(8)
+    a = [names[i] for i in rng.integers(0, len(names), 3000)]
+    b = [names[i] for i in rng.integers(0, len(names), 3000)]
+    a[:3], b[:3] = [None, "", "Hamid"], ["Hamid", None, ""]
+    _cold()
+    reference = name_similarity_batch(a, b)
+    assert list(reference[:3]) == [0.0, 0.0, 0.0]
+    _cold()
+    name_similarity_batch(a[1::2], b[::2])  # the first name known, later ones new
+    assert np.array_equal(name_similarity_batch(a, b), reference)
+    assert np.array_equal(name_similarity_batch(a, b), reference)  # all known
+    assert similarity._STORE.n_names < len(names) + 1  # each distinct name interned once
+    _cold()
+    assert [name_similarity(x, y) for x, y in zip(a[:500], b[:500], strict=True)] == list(
+        reference[:500]
+    )
+
+
+def test_compiled_word_splitting_knows_every_whitespace():
+    from reckon.text._kernel import _SPACE
+
+    spaces = [c for c in range(0x110000) if chr(c).isspace()]
+    assert max(spaces) < len(_SPACE)
+    assert np.flatnonzero(_SPACE).tolist() == spaces
+
+
+WORDS = st.text(alphabet=st.sampled_from("ab حم\t\n\x00\xa0\u2000\u3000\u200c,-"), max_size=12)
+
+
+@settings(max_examples=200)
+@given(st.lists(WORDS, max_size=8), st.lists(WORDS, max_size=8))
+def test_compiled_word_splitting_is_str_split(first, second):
+    """split_words finds the words str.split finds, and the same id for the same word, in
+    one call or over two (names joined by NUL, or by their lengths when one has a NUL)."""
+    from reckon.text._kernel import split_words
+
+    table = np.full(4, -1, dtype=np.int64)
+    chars = np.empty(1, dtype=np.uint32)
+    char_start = np.zeros(1, dtype=np.int64)
+    hashes = np.empty(1, dtype=np.uint64)
+    n_words = 0
+    seen: dict[str, int] = {}
+    for names in (first, second):
+        text = "\0".join(names)
+        code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ends = np.cumsum(np.array([len(n) + 1 for n in names], dtype=np.int64)) - 1
+        counts, ids, new_start, new_end, table, chars, char_start, hashes, n_new = split_words(
+            code_points, ends, table, chars, char_start, hashes, n_words
+        )
+        assert counts.tolist() == [len(n.split()) for n in names]
+        new = [text[s:e] for s, e in zip(new_start.tolist(), new_end.tolist(), strict=True)]
+        assert not set(new) & set(seen) and len(set(new)) == len(new)
+        seen.update(zip(new, range(n_words, n_new), strict=True))
+        assert ids.tolist() == [seen[w] for n in names for w in n.split()]
+        n_words = n_new

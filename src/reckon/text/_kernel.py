@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic
 
 from reckon.text.phonetic import CODE, CONSONANTS
 
@@ -26,6 +29,34 @@ _CODE_Y = CODE["Y"]
 MAX_TOKENS = 16
 _EMPTY = -1
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+#: Pairs of names ahead whose table slots are prefetched (see :func:`scores`).
+_AHEAD = 2
+
+# The helpers called for every pair of names or of tokens are inlined (inline="always"): a
+# call with array arguments updates each array's reference count atomically on entry and on
+# exit, which took a quarter of the time of the loop. _token_cost is not: the code compiled
+# for it decides the last bit of some sums (fastmath), and scores must stay what they were.
+
+
+@intrinsic
+def _prefetch(typingctx, array, index):  # pragma: no cover - numba
+    """Ask the CPU to bring array[index] into its caches (``llvm.prefetch``): a hint, which
+    changes no result."""
+
+    def codegen(context, builder, signature, args):
+        array_type = signature.args[0]
+        data = context.make_array(array_type)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(context, builder, array_type, data, [args[1]])
+        i32 = ir.IntType(32)
+        opaque = getattr(pointer.type, "is_opaque", False)  # LLVM 15 and later
+        name = "llvm.prefetch.p0" if opaque else "llvm.prefetch.p0i8"
+        function = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [pointer.type, i32, i32, i32]), name
+        )
+        builder.call(function, [pointer, i32(0), i32(3), i32(1)])  # read, keep, data
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
@@ -63,7 +94,7 @@ def _token_cost(sym, a0, a1, pa, b0, b1, pb, sub, gap, prev, cur):  # pragma: no
     return prev[n], wa, wb
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True)
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
 def _edge_cost(sym, a0, a1, b0, b1, sub, first_cost, final_cost):  # pragma: no cover - numba
     """Extra cost for a different first consonant or a different final i-sound."""
     extra = 0.0
@@ -86,7 +117,7 @@ def _edge_cost(sym, a0, a1, b0, b1, sub, first_cost, final_cost):  # pragma: no 
     return extra
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _content_after(sym, tok_start, tok_persian, x, y):  # pragma: no cover - numba
     """Whether token x sorts after token y by (script, symbols): fixes the orientation."""
     if tok_persian[x] != tok_persian[y]:
@@ -102,28 +133,37 @@ def _content_after(sym, tok_start, tok_persian, x, y):  # pragma: no cover - num
     return lx > ly
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True)
-def _token_pair(
-    sym, tok_start, tok_persian, tok_weight, x, y, sub, gap, params, prev, cur
-):  # pragma: no cover - numba
-    """(similarity, weight) of tokens x and y, as float32 values."""
+@numba.njit(cache=True, nogil=True, inline="always")
+def _oriented(sym, tok_start, tok_persian, x, y):  # pragma: no cover - numba
+    """Tokens x and y in the order of their content: a pair is always aligned one way."""
     if _content_after(sym, tok_start, tok_persian, x, y):
-        x, y = y, x
+        return y, x
+    return x, y
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _same_token(sym, tok_start, tok_persian, x, y):  # pragma: no cover - numba
+    """Whether tokens x and y have the same script and symbols."""
+    x0 = tok_start[x]
+    y0 = tok_start[y]
+    if tok_start[x + 1] - x0 != tok_start[y + 1] - y0 or tok_persian[x] != tok_persian[y]:
+        return False
+    same = True
+    for q in range(tok_start[x + 1] - x0):
+        if sym[x0 + q] != sym[y0 + q]:
+            same = False
+            break
+    return same
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _token_similarity(sym, tok_start, x, y, sub, params, c, wa, wb):  # pragma: no cover - numba
+    """(similarity, weight) of tokens x and y, as float32 values, from their alignment:
+    ``c, wa, wb = _token_cost(...)`` of x and y in that order (see :func:`_oriented`)."""
     x0 = tok_start[x]
     x1 = tok_start[x + 1]
     y0 = tok_start[y]
     y1 = tok_start[y + 1]
-    if x1 - x0 == y1 - y0 and tok_persian[x] == tok_persian[y]:
-        same = True
-        for q in range(x1 - x0):
-            if sym[x0 + q] != sym[y0 + q]:
-                same = False
-                break
-        if same:
-            return np.float32(1.0), np.float32(tok_weight[x])
-    c, wa, wb = _token_cost(
-        sym, x0, x1, tok_persian[x], y0, y1, tok_persian[y], sub, gap, prev, cur
-    )
     c += _edge_cost(sym, x0, x1, y0, y1, sub, params[2], params[3])
     w = wa if wa > wb else wb
     s = 0.0
@@ -137,6 +177,12 @@ def _token_pair(
 
 
 @numba.njit(cache=True, nogil=True)
+def _home(key, mask):  # pragma: no cover - numba
+    """The first slot tried for ``key`` in a table of ``mask + 1`` slots."""
+    return np.int64((np.uint64(key) * _MULTIPLIER) >> np.uint64(32)) & mask
+
+
+@numba.njit(cache=True, nogil=True)
 def _slot(table, key):  # pragma: no cover - numba
     """Slot of ``key`` in the table, or the empty slot where it would go.
 
@@ -144,7 +190,7 @@ def _slot(table, key):  # pragma: no cover - numba
     similarity and the weight as two float32), so a lookup reads one cache line.
     """
     mask = (table.shape[0] >> 1) - 1
-    h = np.int64((np.uint64(key) * _MULTIPLIER) >> np.uint64(32)) & mask
+    h = _home(key, mask)
     while True:
         k = table[2 * h]
         if k == _EMPTY:
@@ -166,18 +212,18 @@ def _rehash(table, slots):  # pragma: no cover - numba
     return new
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True)
-def _pair_score(
-    ta, na, tb, nb, sym, tok_start, tok_persian, tok_weight, sub, gap, params,
-    prev, cur, sims, wts, used, buf,
-):  # pragma: no cover - numba  # fmt: skip
-    """Score of two names given their (cached) token similarities in sims/wts."""
-    used_a = used[0]
-    used_b = used[1]
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _pair_score(na, nb, params, sims, wts, used):  # pragma: no cover - numba
+    """Score of two names of na and nb tokens given their token similarities in sims/wts,
+    tokens matched best first (marked in used), as if they had as many tokens: → (score,
+    total weight of the matched pairs), or (0, 0) when that weight is 0 (see
+    :func:`_uneven_score` when na != nb)."""
+    used_a = 0
+    used_b = 1
     for i in range(na):
-        used_a[i] = False
+        used[used_a, i] = False
     for j in range(nb):
-        used_b[j] = False
+        used[used_b, j] = False
     k = na if na < nb else nb
     total_w = 0.0
     total_ws = 0.0
@@ -187,51 +233,60 @@ def _pair_score(
         bi = 0
         bj = 0
         for i in range(na):
-            if used_a[i]:
+            if used[used_a, i]:
                 continue
             for j in range(nb):
-                if not used_b[j] and sims[i, j] > best:
+                if not used[used_b, j] and sims[i, j] > best:
                     best = sims[i, j]
                     bi = i
                     bj = j
-        used_a[bi] = True
-        used_b[bj] = True
+        used[used_a, bi] = True
+        used[used_b, bj] = True
         total_w += wts[bi, bj]
         total_ws += wts[bi, bj] * best
         if best < worst:
             worst = best
     if total_w <= 0.0:
-        return 0.0
+        return 0.0, 0.0
     worst_w = params[0]
-    score = worst_w * worst + (1.0 - worst_w) * (total_ws / total_w)
-    if na != nb:
-        unmatched = 0.0
-        for i in range(na):
-            if not used_a[i]:
-                unmatched += tok_weight[ta[i]]
-        for j in range(nb):
-            if not used_b[j]:
-                unmatched += tok_weight[tb[j]]
-        score = score * total_w / (total_w + params[1] * unmatched)
-        # the whole names end to end (a compound written apart in one of them)
-        la = 0
-        for i in range(na):
-            for q in range(tok_start[ta[i]], tok_start[ta[i] + 1]):
-                buf[la] = sym[q]
-                la += 1
-        lb = la
-        for j in range(nb):
-            for q in range(tok_start[tb[j]], tok_start[tb[j] + 1]):
-                buf[lb] = sym[q]
-                lb += 1
-        c, wa, wb = _token_cost(
-            buf, 0, la, tok_persian[ta[0]], la, lb, tok_persian[tb[0]], sub, gap, prev, cur
-        )
-        w = wa if wa > wb else wb
-        if w > 0.0:
-            whole = 1.0 - c / w
-            if whole > score:
-                score = whole
+    return worst_w * worst + (1.0 - worst_w) * (total_ws / total_w), total_w
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True)
+def _uneven_score(
+    score, total_w, tids, ta, na, tb, nb, sym, tok_start, tok_persian, tok_weight, sub, gap,
+    params, prev, cur, used, buf,
+):  # pragma: no cover - numba  # fmt: skip
+    """:func:`_pair_score` of names of different token counts, tokens tids[ta:ta+na] and
+    tids[tb:tb+nb]: lowered by the unmatched tokens' weight, unless their whole names
+    compared end to end score higher."""
+    unmatched = 0.0
+    for i in range(na):
+        if not used[0, i]:
+            unmatched += tok_weight[tids[ta + i]]
+    for j in range(nb):
+        if not used[1, j]:
+            unmatched += tok_weight[tids[tb + j]]
+    score = score * total_w / (total_w + params[1] * unmatched)
+    # the whole names end to end (a compound written apart in one of them)
+    la = 0
+    for i in range(na):
+        for q in range(tok_start[tids[ta + i]], tok_start[tids[ta + i] + 1]):
+            buf[la] = sym[q]
+            la += 1
+    lb = la
+    for j in range(nb):
+        for q in range(tok_start[tids[tb + j]], tok_start[tids[tb + j] + 1]):
+            buf[lb] = sym[q]
+            lb += 1
+    c, wa, wb = _token_cost(
+        buf, 0, la, tok_persian[tids[ta]], la, lb, tok_persian[tids[tb]], sub, gap, prev, cur
+    )
+    w = wa if wa > wb else wb
+    if w > 0.0:
+        whole = 1.0 - c / w
+        if whole > score:
+            score = whole
     return score
 
 
@@ -261,6 +316,20 @@ def scores(
     found = 0  # of which hits
     bypass = 0  # token pairs still to align without the table
     for p in range(ia.shape[0]):
+        if bypass == 0 and p + _AHEAD < ia.shape[0]:
+            # The table is large and its slots far apart: most lookups of new pairs of names
+            # miss the CPU's caches, and waiting for memory took half the time of this loop.
+            # Their slots are asked for a few pairs of names ahead.
+            mask = (table.shape[0] >> 1) - 1
+            a = ia[p + _AHEAD]
+            b = ib[p + _AHEAD]
+            for i in range(name_start[a], min(name_start[a + 1], name_start[a] + MAX_TOKENS)):
+                x = np.int64(name_tids[i])
+                for j in range(name_start[b], min(name_start[b + 1], name_start[b] + MAX_TOKENS)):
+                    y = np.int64(name_tids[j])
+                    if x != y:
+                        key = (x << 32) | y if x <= y else (y << 32) | x
+                        _prefetch(table, 2 * _home(key, mask))
         a = ia[p]
         b = ib[p]
         ta0 = name_start[a]
@@ -273,40 +342,45 @@ def scores(
         if a == b:
             out[p] = 1.0
             continue
-        ta = name_tids[ta0 : ta0 + na]
-        tb = name_tids[tb0 : tb0 + nb]
         for i in range(na):
-            x = np.int64(ta[i])
+            x = np.int64(name_tids[ta0 + i])
             for j in range(nb):
-                y = np.int64(tb[j])
+                y = np.int64(name_tids[tb0 + j])
                 if x == y:
                     sims[i, j] = 1.0
                     wts[i, j] = np.float32(tok_weight[x])
                     continue
+                key = (x << 32) | y if x <= y else (y << 32) | x
+                h = -1  # the pair's slot in the table, -1 when the table is bypassed
                 if bypass > 0:  # the table has not been paying: align without it
                     bypass -= 1
-                    sims[i, j], wts[i, j] = _token_pair(
-                        sym, tok_start, tok_persian, tok_weight, x, y, sub, gap, params, prev, cur
-                    )
-                    continue
-                looked += 1
-                if looked == window:
-                    if found < min_hits * window:
-                        bypass = bypass_length
-                    looked = 0
-                    found = 0
-                key = (x << 32) | y if x <= y else (y << 32) | x
-                h = _slot(table, key)
-                if table[2 * h] == key:
-                    found += 1
-                    sims[i, j] = values[4 * h + 2]
-                    wts[i, j] = values[4 * h + 3]
-                    continue
-                s, w = _token_pair(
-                    sym, tok_start, tok_persian, tok_weight, x, y, sub, gap, params, prev, cur
-                )
+                else:
+                    looked += 1
+                    if looked == window:
+                        if found < min_hits * window:
+                            bypass = bypass_length
+                        looked = 0
+                        found = 0
+                    h = _slot(table, key)
+                    if table[2 * h] == key:
+                        found += 1
+                        sims[i, j] = values[4 * h + 2]
+                        wts[i, j] = values[4 * h + 3]
+                        continue
+                u, v = _oriented(sym, tok_start, tok_persian, x, y)
+                if _same_token(sym, tok_start, tok_persian, u, v):
+                    s = np.float32(1.0)
+                    w = np.float32(tok_weight[u])
+                else:
+                    c, wa, wb = _token_cost(
+                        sym, tok_start[u], tok_start[u + 1], tok_persian[u],
+                        tok_start[v], tok_start[v + 1], tok_persian[v], sub, gap, prev, cur,
+                    )  # fmt: skip
+                    s, w = _token_similarity(sym, tok_start, u, v, sub, params, c, wa, wb)
                 sims[i, j] = s
                 wts[i, j] = w
+                if h < 0:
+                    continue
                 if 4 * (count + 1) > table.shape[0]:  # half of the slots used
                     if table.shape[0] < 2 * max_slots:
                         table = _rehash(table, table.shape[0])
@@ -319,9 +393,186 @@ def scores(
                 values[4 * h + 2] = s
                 values[4 * h + 3] = w
                 count += 1
-        s = _pair_score(
-            ta, na, tb, nb, sym, tok_start, tok_persian, tok_weight, sub, gap, params,
-            prev, cur, sims, wts, used, buf,
-        )  # fmt: skip
+        s, total_w = _pair_score(na, nb, params, sims, wts, used)
+        if na != nb and total_w > 0.0:
+            s = _uneven_score(
+                s, total_w, name_tids, ta0, na, tb0, nb, sym, tok_start, tok_persian,
+                tok_weight, sub, gap, params, prev, cur, used, buf,
+            )  # fmt: skip
         out[p] = round(s, 6)
     return out, table, count
+
+
+_WHOLE = 1  # a word that needs the whole-name parse
+_FIRST = 2  # a word ending with a possible first part of a compound given name
+_SECOND = 4  # a word starting with a possible second part
+
+
+@numba.njit(cache=True, nogil=True)
+def compose_names(n_words, words, word_start, word_tids, word_flags):  # pragma: no cover - numba
+    """Token ids of names given as word ids → (tokens per name, whether it is parsed whole,
+    the token ids of the others, concatenated).
+
+    Name p is words[sum(n_words[:p]) : ...]; its tokens are its words' tokens, unless a word
+    is flagged ``_WHOLE`` or a word that may start a compound given name is followed (maybe
+    after words without tokens) by one that may end it.
+    """
+    n = n_words.shape[0]
+    bound = 0
+    for q in range(words.shape[0]):
+        bound += word_start[words[q] + 1] - word_start[words[q]]
+    tids = np.empty(bound, dtype=np.int32)
+    counts = np.zeros(n, dtype=np.int64)
+    whole = np.zeros(n, dtype=np.bool_)
+    q = 0  # next word
+    k = 0  # token ids written
+    for p in range(n):
+        first = k
+        may_start = False
+        for r in range(q, q + n_words[p]):
+            w = words[r]
+            f = word_flags[w]
+            if f & _WHOLE or (may_start and f & _SECOND):
+                whole[p] = True
+                break
+            w0 = word_start[w]
+            w1 = word_start[w + 1]
+            for s in range(w0, w1):
+                tids[k] = word_tids[s]
+                k += 1
+            may_start = (f & _FIRST) != 0 or (may_start and w0 == w1)
+        q += n_words[p]
+        if whole[p]:
+            k = first
+        else:
+            counts[p] = k - first
+    return counts, whole, tids[:k]
+
+
+#: Whitespace as str.split() knows it (the last is U+3000, see tests/text/test_similarity.py).
+_SPACE = np.zeros(0x3001, dtype=np.bool_)
+_SPACE[[c for c in range(0x3001) if chr(c).isspace()]] = True
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+
+
+@numba.njit(cache=True, nogil=True)
+def _word_hash(text, start, end):  # pragma: no cover - numba
+    """FNV-1a hash of the code points text[start:end]."""
+    h = _FNV_OFFSET
+    for q in range(start, end):
+        h = (h ^ np.uint64(text[q])) * _FNV_PRIME
+    return h
+
+
+@numba.njit(cache=True, nogil=True)
+def _grown_to(array, need):  # pragma: no cover - numba
+    """``array``, or a copy at least twice as long when shorter than ``need``."""
+    if need <= array.shape[0]:
+        return array
+    out = np.empty(max(need, 2 * array.shape[0]), dtype=array.dtype)
+    out[: array.shape[0]] = array
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def separators(text, separator, n):  # pragma: no cover - numba
+    """Positions of the first n code points ``separator`` in text, then len(text)."""
+    out = np.empty(n + 1, dtype=np.int64)
+    k = 0
+    for q in range(text.shape[0]):
+        if text[q] == separator and k < n:
+            out[k] = q
+            k += 1
+    out[n] = text.shape[0]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def split_words(text, name_end, table, chars, char_start, hashes, n_words):  # pragma: no cover
+    """The words of names as word ids, words interned in a hash table (str.split, compiled).
+
+    Name p is the code points text[name_end[p - 1] + 1:name_end[p]] (names joined by a
+    separator); a word is a run of characters that are not whitespace. Word w is chars[char_start[w]:char_start[w + 1]],
+    with its hash; the open-addressing ``table`` holds word ids (-1: empty) and is rebuilt
+    twice as large when half full. A word not seen before gets the next id.
+
+    Returns (words per name, their ids concatenated, start and end in ``text`` of each new
+    word, in the order of their ids, then the table and word arrays, maybe grown, and the
+    number of words).
+    """
+    n = name_end.shape[0]
+    counts = np.zeros(n, dtype=np.int64)
+    total = 0
+    start = 0
+    for p in range(n):  # count the words first, to size the output
+        inside = False
+        for q in range(start, name_end[p]):
+            space = text[q] <= 0x3000 and _SPACE[text[q]]
+            if not space and not inside:
+                counts[p] += 1
+            inside = not space
+        start = name_end[p] + 1
+        total += counts[p]
+    ids = np.empty(total, dtype=np.int64)
+    new_start = np.empty(total, dtype=np.int64)
+    new_end = np.empty(total, dtype=np.int64)
+    n_new = 0
+    k = 0
+    start = 0
+    for p in range(n):
+        q = start
+        end = name_end[p]
+        while q < end:
+            while q < end and text[q] <= 0x3000 and _SPACE[text[q]]:
+                q += 1
+            if q == end:
+                break
+            w0 = q
+            while q < end and not (text[q] <= 0x3000 and _SPACE[text[q]]):
+                q += 1
+            h = _word_hash(text, w0, q)
+            mask = table.shape[0] - 1
+            slot = np.int64(h >> np.uint64(32)) & mask
+            while True:
+                w = table[slot]
+                if w < 0:
+                    break
+                if hashes[w] == h and char_start[w + 1] - char_start[w] == q - w0:
+                    c0 = char_start[w]
+                    same = True
+                    for r in range(q - w0):
+                        if chars[c0 + r] != text[w0 + r]:
+                            same = False
+                            break
+                    if same:
+                        break
+                slot = (slot + 1) & mask
+            if w < 0:  # a new word
+                w = n_words
+                chars = _grown_to(chars, char_start[w] + q - w0)
+                chars[char_start[w] : char_start[w] + q - w0] = text[w0:q]
+                char_start = _grown_to(char_start, w + 2)
+                char_start[w + 1] = char_start[w] + q - w0
+                hashes = _grown_to(hashes, w + 1)
+                hashes[w] = h
+                table[slot] = w
+                n_words += 1
+                new_start[n_new] = w0
+                new_end[n_new] = q
+                n_new += 1
+                if 2 * n_words > table.shape[0]:  # half full: rebuild twice as large
+                    table = np.full(2 * table.shape[0], -1, dtype=np.int64)
+                    mask = table.shape[0] - 1
+                    for v in range(n_words):
+                        s = np.int64(hashes[v] >> np.uint64(32)) & mask
+                        while table[s] >= 0:
+                            s = (s + 1) & mask
+                        table[s] = v
+            ids[k] = w
+            k += 1
+        start = end + 1
+    return (
+        counts, ids, new_start[:n_new], new_end[:n_new], table, chars, char_start, hashes,
+        n_words,
+    )  # fmt: skip

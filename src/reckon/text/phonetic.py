@@ -69,16 +69,26 @@ _PERSIAN_MAP = {
     "\u0002": "vw",
 }
 _DOUBLE = re.compile(r"(.)\1+")
+#: Every unit _LATIN_UNITS finds in letters a-z → its symbols.
+_LATIN_UNIT_SYMBOLS = {**{ch: ch for ch in "abcdefghijklmnopqrstuvwxyz"}, **_LATIN_UNIT_MAP}
+#: The letters persian_letters leaves (and the two marks of وو and او below) → their symbols.
+_PERSIAN_SYMBOLS = str.maketrans(
+    {ch: _PERSIAN_MAP.get(ch, "") for ch in "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیء\u0001\u0002"}
+)
+_ARABIC_BLOCK = re.compile("[\u0600-\u06ff]")
 
 
 def latin_symbols(token: str) -> str:
     """Symbol sequence of one normalized Latin word."""
-    t = _LATIN_NON_ALPHA.sub("", token)
-    if not t:
-        return ""
+    if token.isascii() and token.isalpha() and token.islower():  # letters a-z only
+        t = token
+    else:
+        t = _LATIN_NON_ALPHA.sub("", token)
+        if not t:
+            return ""
     if "c" in t:
         t = _SOFT_C.sub("s", t)
-    out = "".join(_LATIN_UNIT_MAP.get(u, u) for u in _LATIN_UNITS.findall(t))
+    out = "".join(map(_LATIN_UNIT_SYMBOLS.__getitem__, _LATIN_UNITS.findall(t)))
     if len(out) > 1:
         if out[-1] == "e" and out[-2] in CONSONANTS:
             out = out[:-1] + "h"
@@ -100,21 +110,25 @@ def persian_symbols(token: str) -> str:
         t = t[0] + t[1:].replace("اوو", "ا\u0001").replace("وو", "\u0001").replace("او", "ا\u0002")
     if "ه" in t:
         t = _PERSIAN_SILENT_HE.sub("", t)
-    out = [_PERSIAN_MAP.get(ch, "") for ch in t]
+    # the first and last letters have symbols of their own, the others map by a table
+    first = _PERSIAN_MAP.get(t[0], "")
     # و after a medial ا is "v" plus perhaps a vowel (داود Davud); وو is "v" + "u" (داوود)
-    if out[0] == "Â":
-        out[0] = "'"
-    elif out[0] == "W":
-        out[0] = "v"
-    if len(out) > 1 and out[-1] == "Â":
-        out[-1] = "A"
-    return _DOUBLE.sub(r"\1", "".join(out))
+    if first == "Â":
+        first = "'"
+    elif first == "W":
+        first = "v"
+    if len(t) == 1:
+        return _DOUBLE.sub(r"\1", first)
+    last = _PERSIAN_MAP.get(t[-1], "")
+    if last == "Â":
+        last = "A"
+    return _DOUBLE.sub(r"\1", first + t[1:-1].translate(_PERSIAN_SYMBOLS) + last)
 
 
 def token_symbols(token: str) -> tuple[str, bool]:
     """(symbols, is_persian) of one normalized word."""
     if token.isascii():
         return latin_symbols(token), False
-    if any("\u0600" <= c <= "\u06ff" for c in token):
+    if _ARABIC_BLOCK.search(token):
         return persian_symbols(token), True
     return latin_symbols(token), False

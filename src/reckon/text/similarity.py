@@ -36,11 +36,13 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Sequence
+from itertools import chain, compress
 
 import numpy as np
 
 from reckon.text.parsing import (
     _AFFIX_BIT,
+    _COMPOUND_BIT,
     _PARSE_MEMO,
     _WORD_MEMO,
     COMPOUND_FIRST,
@@ -183,6 +185,7 @@ def _build_tables() -> tuple[np.ndarray, np.ndarray]:
 
 
 _SUB, _GAP = _build_tables()
+_AS_CODE = str.maketrans({c: chr(i) for c, i in CODE.items()})  # symbol → code, one byte
 #: Extra cost when two tokens start with different consonants (Ahmad/Mohammad, Hossein/Mohsen).
 FIRST_CONSONANT_COST = 1.0
 #: Extra cost when one token ends in an i-sound and the other does not (Mohammad/Mohammadi).
@@ -195,6 +198,8 @@ FINAL_I_COST = 0.5
 MAX_TOKENS = 1 << 20
 MAX_NAMES = 1 << 20
 MAX_PAIR_SLOTS = 1 << 22
+#: Flags of an interned word (see _Interned._add_words; the values are _kernel's).
+_WHOLE, _FIRST, _SECOND = 1, 2, 4
 _CHUNK = 1 << 20  # pairs per kernel call (bounds the names interned by one call)
 #: The table is bypassed for _BYPASS token pairs when fewer than _MIN_HITS of a _WINDOW of
 #: lookups hit (see _kernel.scores).
@@ -227,7 +232,17 @@ class _Interned:
         self.tok_weight = np.empty(1 << 12, dtype=np.float64)
         self.n_tok = 0
         self.max_len = 1
-        self.word_tids: dict[str, tuple[tuple[int, ...], bool, bool] | None] = {}  # _add_words
+        # whitespace-free pieces of names ("words"), interned by _kernel.split_words: word w
+        # is the code points word_text[word_text_start[w]:word_text_start[w+1]]; its token
+        # ids are word_tids[word_start[w]:word_start[w+1]], its flags word_flags[w]
+        self.word_table = np.full(1 << 12, -1, dtype=np.int64)
+        self.word_text = np.empty(1 << 16, dtype=np.uint32)
+        self.word_text_start = np.zeros(1 << 12, dtype=np.int64)
+        self.word_hash = np.empty(1 << 12, dtype=np.uint64)
+        self.word_start = np.zeros(1 << 12, dtype=np.int64)
+        self.word_tids = np.empty(1 << 12, dtype=np.int32)
+        self.word_flags = np.empty(1 << 12, dtype=np.uint8)
+        self.n_words = 0
         self.name_ids: dict[str | None, int] = {None: 0, "": 0}  # name 0: no tokens
         self.name_start = np.zeros(1 << 12, dtype=np.int64)  # name n: tids[start[n]:start[n+1]]
         self.name_tids = np.empty(1 << 14, dtype=np.int32)
@@ -240,7 +255,7 @@ class _Interned:
         codes = []
         for token in tokens:
             symbols, persian = token_symbols(token)
-            data = bytes(CODE[c] for c in symbols)
+            data = symbols.translate(_AS_CODE).encode("latin-1")
             if not data:
                 self.token_ids[token] = -1
                 continue
@@ -270,82 +285,110 @@ class _Interned:
         self.max_len = max(self.max_len, int(lengths.max()))
 
     def _add_words(self, words: list[str]) -> None:
-        """Intern whitespace-free pieces of names: (token ids, whether the piece ends with a
-        word that may start a compound given name, whether it starts with one that may end
-        it); None for a piece with an affix, an honorific or a compound inside (names with it
-        are parsed whole)."""
+        """Intern whitespace-free pieces of names, new, in the order of their ids (given by
+        _kernel.split_words): their token ids and flags: ``_WHOLE`` for a piece with a comma, presentation forms, an affix, an
+        honorific or a compound inside (names with it are parsed whole), ``_FIRST`` when it
+        ends with a word that may start a compound given name, ``_SECOND`` when it starts
+        with one that may end it."""
         get = _WORD_MEMO.get
-        cleaned = [get(word) or _clean_word(word) for word in words]
+        # a name has a comma or presentation forms (cleaned whole, see parsing._split) when
+        # one of its pieces has: none of these characters is whitespace
+        cleaned = [
+            None
+            if "," in word or "،" in word or (not word.isascii() and _NEEDS_NFKC.search(word))
+            else get(word) or _clean_word(word)
+            for word in words
+        ]
         ids = self.token_ids
-        new = [t for c in cleaned if not c.bits & _AFFIX_BIT for t in c.tokens if t not in ids]
+        new = [
+            t
+            for c in cleaned
+            if c is not None and not c.bits & _AFFIX_BIT
+            for t in c.tokens
+            if t not in ids
+        ]
         if new:
             self._add_tokens(list(dict.fromkeys(new)))
-        for word, c in zip(words, cleaned, strict=True):
-            sk = c.skeletons
-            if c.bits & _AFFIX_BIT or any(
-                sk[i] in COMPOUND_FIRST and sk[i + 1] in COMPOUND_SECOND for i in range(len(sk) - 1)
-            ):
-                self.word_tids[word] = None
-                continue
-            self.word_tids[word] = (
-                tuple(i for t in c.tokens if (i := ids[t]) >= 0),
-                bool(sk) and sk[-1] in COMPOUND_FIRST,
-                bool(sk) and sk[0] in COMPOUND_SECOND,
-            )
-
-    def add_names(self, names: list[str]) -> None:
-        """Intern new names (distinct, not yet interned)."""
-        words = self.word_tids
-        name_ids = self.name_ids
+        flags: list[int] = []
         tids: list[int] = []
         counts: list[int] = []
-        whole = [  # names parsed whole: "SURNAME, Given", presentation forms
-            n for n in names if "," in n or "،" in n or (not n.isascii() and _NEEDS_NFKC.search(n))
-        ]
-        skip = set(whole)
-        plain = [n for n in names if n not in skip] if whole else names
-        splits = [n.split() for n in plain]
-        new = {w for split in splits for w in split}.difference(words)
-        if new:
-            self._add_words(sorted(new))
+        for c in cleaned:
+            if c is None or c.bits & _AFFIX_BIT:
+                flags.append(_WHOLE)
+                counts.append(0)
+                continue
+            sk = c.skeletons
+            if c.bits & _COMPOUND_BIT and any(
+                sk[i] in COMPOUND_FIRST and sk[i + 1] in COMPOUND_SECOND for i in range(len(sk) - 1)
+            ):
+                flags.append(_WHOLE)
+                counts.append(0)
+                continue
+            flags.append(
+                (_FIRST if c.bits & _COMPOUND_BIT and sk[-1] in COMPOUND_FIRST else 0)
+                | (_SECOND if sk and sk[0] in COMPOUND_SECOND else 0)
+            )
+            before = len(tids)
+            tids += [i for t in c.tokens if (i := ids[t]) >= 0]
+            counts.append(len(tids) - before)
+        n, m = self.n_words, len(words)
+        self.word_flags = _grown(self.word_flags, n + m)
+        self.word_flags[n : n + m] = flags
+        self.word_start = _grown(self.word_start, n + m + 1)
+        self.word_start[n + 1 : n + m + 1] = self.word_start[n] + np.cumsum(counts)
+        self.word_tids = _grown(self.word_tids, self.word_start[n + m])
+        self.word_tids[self.word_start[n] : self.word_start[n + m]] = tids
+        self.n_words += m
+
+    def add_names(self, names: list[str]) -> None:
+        """Intern new names (distinct, not yet interned): each name's token ids are its
+        words' (see :meth:`_add_words`), put together by a compiled loop, unless a word or a
+        compound across two words needs the whole-name parse.
+
+        The names are split into words by a compiled loop too, on their code points, which
+        makes no Python string of a word seen before (splitting them with str.split took as
+        long as cleaning all the new words).
+        """
+        from reckon.text._kernel import compose_names, separators, split_words
+
+        text = "\0".join(names)
+        code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if text.count("\0") == len(names) - 1:  # no name has one: the separators end them
+            ends = separators(code_points, 0, len(names) - 1)
+        else:
+            ends = np.cumsum(np.array([len(n) + 1 for n in names], dtype=np.int64)) - 1
+        (
+            n_words, words, new_start, new_end, self.word_table, self.word_text,
+            self.word_text_start, self.word_hash, n_interned,
+        ) = split_words(
+            code_points, ends, self.word_table, self.word_text, self.word_text_start,
+            self.word_hash, self.n_words,
+        )  # fmt: skip
+        if n_interned > self.n_words:
+            spans = zip(new_start.tolist(), new_end.tolist(), strict=True)
+            self._add_words([text[start:end] for start, end in spans])
+        counts, whole, tids = compose_names(
+            n_words, words, self.word_start, self.word_tids, self.word_flags
+        )
+        plain = names
+        whole_names: list[str] = []
+        if whole.any():
+            plain = list(compress(names, (~whole).tolist()))
+            whole_names = list(compress(names, whole.tolist()))
+            counts = counts[~whole]
         next_id = self.n_names
-        for name, split in zip(plain, splits, strict=True):
-            if len(split) == 2:  # the common case, inlined
-                first = words[split[0]]
-                second = words[split[1]]
-                if first is not None and second is not None and not (first[1] and second[2]):
-                    got = first[0] + second[0]
-                    tids += got
-                    counts.append(len(got))
-                    name_ids[name] = next_id
-                    next_id += 1
-                    continue
-            got = []
-            may_start = False
-            for word in split:
-                entry = words[word]
-                if entry is None or (may_start and entry[2]):
-                    whole.append(name)
-                    break
-                got += entry[0]
-                may_start = entry[1] or (may_start and not entry[0])
-            else:
-                tids += got
-                counts.append(len(got))
-                name_ids[name] = next_id
-                next_id += 1
-        if whole:
-            parsed = [_tokens_of(name) for name in whole]
+        self.name_ids.update(zip(plain, range(next_id, next_id + len(plain)), strict=True))
+        if whole_names:
+            parsed = [_tokens_of(name) for name in whole_names]
             token_ids = self.token_ids
-            new = list(dict.fromkeys(t for ts in parsed for t in ts if t not in token_ids))
-            if new:
-                self._add_tokens(new)
-            for name, tokens in zip(whole, parsed, strict=True):
-                before = len(tids)
-                tids += [i for t in tokens if (i := token_ids[t]) >= 0]
-                counts.append(len(tids) - before)
-                name_ids[name] = next_id
-                next_id += 1
+            new_tokens = list(dict.fromkeys(t for ts in parsed for t in ts if t not in token_ids))
+            if new_tokens:
+                self._add_tokens(new_tokens)
+            more = [[i for t in ts if (i := token_ids[t]) >= 0] for ts in parsed]
+            next_id += len(plain)
+            self.name_ids.update(zip(whole_names, range(next_id, next_id + len(more)), strict=True))
+            counts = np.concatenate((counts, np.array([len(x) for x in more], dtype=np.int64)))
+            tids = np.concatenate((tids, np.fromiter(chain.from_iterable(more), dtype=np.int32)))
         n, m = self.n_names, len(counts)
         self.name_start = _grown(self.name_start, n + m + 1)
         self.name_start[n + 1 : n + m + 1] = self.n_tids + np.cumsum(counts, dtype=np.int64)
@@ -355,12 +398,12 @@ class _Interned:
         self.n_tids += len(tids)
 
     def ids(self, names: Sequence[str | None]) -> np.ndarray:
-        get = self.name_ids.get
-        out = list(map(get, names))
-        if None in out:
-            known = self.name_ids
+        known = self.name_ids
+        try:  # all names seen before: one pass
+            out = list(map(known.__getitem__, names))
+        except KeyError:  # the first new name stops it: dedupe, intern, then one pass
             self.add_names([n for n in dict.fromkeys(names) if n not in known])
-            out = list(map(get, names))
+            out = list(map(known.__getitem__, names))
         return np.array(out, dtype=np.int64)
 
 
@@ -396,12 +439,13 @@ def name_similarity_batch(a: Sequence[str | None], b: Sequence[str | None]) -> n
     gc_was_enabled = gc.isenabled()
     with st.lock:
         for lo in range(0, len(a), _CHUNK):
-            if st.n_names > MAX_NAMES or st.n_tok > MAX_TOKENS or len(st.word_tids) > MAX_TOKENS:
+            if st.n_names > MAX_NAMES or st.n_tok > MAX_TOKENS or st.n_words > MAX_TOKENS:
                 st.clear()
             gc.disable()  # many small objects, no cycles: the cycle collector only slows this
             try:
-                ia = st.ids(a[lo : lo + _CHUNK])
-                ib = st.ids(b[lo : lo + _CHUNK])
+                whole = len(a) <= _CHUNK  # one chunk: no copy of the lists
+                ia = st.ids(a if whole else a[lo : lo + _CHUNK])
+                ib = st.ids(b if whole else b[lo : lo + _CHUNK])
             finally:
                 if gc_was_enabled:
                     gc.enable()
