@@ -350,6 +350,20 @@ OTHER_READINGS = [
     ("Murtadha", "مرتضی"),
     ("Dhabihullah", "ذبیح‌الله"),
     ("Mostapha", "مصطفی"),
+    # European spellings: j for ی (German, Dutch, Scandinavian, Slavic), French gu for گ, Dutch
+    # oe for u, German/Czech ch and Kurdish/Azeri x for خ
+    ("Abedijan", "عابدیان"),
+    ("Hosejn", "حسین"),
+    ("Husejn", "Hossein"),
+    ("Tchenguiz", "چنگیز"),
+    ("Mahmoed", "محمود"),
+    ("Chomeini", "خمینی"),
+    ("Xosrow", "خسرو"),
+    # a first part ending in a vowel, written apart: its final ا is medial in the joined word
+    ("Agha Mohammadi", "آقامحمدی"),
+    ("آقا محمدی", "Aghamohammadi"),
+    ("خدا داد", "خداداد"),
+    ("Khoda Dad", "Khodadad"),
 ]
 
 
@@ -382,6 +396,11 @@ NO_SHARED_KEY = [
     ("Kereshmeh", "Kourosh"),
     ("Mohammadhadi", "محمدزادی"),
     ("Abouei", "ابی"),
+    # a j after a vowel is English ج there, not a European ی
+    ("Pejman", "پیمان"),
+    ("Pejman", "Peyman"),
+    ("Sajjad", "Sayyad"),
+    ("Mojdeh", "مائده"),
 ]
 
 

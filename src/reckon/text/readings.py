@@ -105,6 +105,14 @@ COMPOUND_FIRST_PARTS_LATIN = frozenset(
     _latin_skeleton(w)
     for w in _words("ali shah gol gholam agha khoda haji amir mohammad malek allah mir abdol")
 )
+#: Skeletons of the first parts that end in a vowel (اقا Agha, خدا Khoda): a word's final ا is
+#: A in the key, but a medial ا is not written in it, so "Agha Mohammadi" is also read as the
+#: joined آقامحمدی is (the part without its A), and "Khoda Dad" as خداداد.
+_OPEN_FIRST_PARTS = frozenset(
+    sk
+    for sk in (*COMPOUND_FIRST_PARTS_LATIN, *map(persian_skeleton, COMPOUND_FIRST_PARTS_PERSIAN))
+    if sk.endswith("A")
+)
 #: Where a second part may start in a joined Latin compound: a consonant (or digraph) and a
 #: u, ou or oo, the first syllable of that part.
 _LATIN_SECOND_PART = re.compile(r"(?<=[a-z]{2})(?=(?:[kgszc]h|[b-df-hj-np-tv-z])(?:o?u|oo))")
@@ -173,6 +181,17 @@ _ARABIC_DH = re.compile("(?<!m[ae])dh")
 #: The vowel of the kunya Abu- before a consonant (not the article: Abul- is Abol in the key).
 _KUNYA_U = re.compile(f"^abo?u(?=[{_CONSONANT.replace('l', '')}])")
 
+#: German, Dutch, Scandinavian and Slavic spellings write ی as j where English writes y
+#: (Abedijan = Abedian, Hosejn = Husejn = Hossein): a j after i/y before a vowel, or after e/u
+#: at the end or before a final n. Elsewhere a j after a vowel is as often English ج (Pejman =
+#: پژمان, not Peyman; Hejazi, Mojtaba, Tajbakhsh), so it is not read so.
+_EUROPEAN_J = re.compile("(?<=[iy])j(?=[aeiou])|(?<=[eu])j(?=n?$)")
+#: French gu before e, i, y is گ (Guity = گیتی, Guilan = گیلان, Tchenguiz = چنگیز).
+_FRENCH_GU = re.compile("gu(?=[eiy])")
+#: Dutch and Indonesian oe before a consonant is u (Noeri = نوری, Mahmoed = محمود); not the
+#: o + e of Moein, Khoei.
+_DUTCH_OE = re.compile(f"oe(?=[{_CONSONANT}])")
+
 #: sh, zh after a vowel and before one may be two sounds across a syllable boundary (Es-hagh);
 #: a Persian syllable never starts with two consonants, so not at the start of a word.
 _TWO_SOUNDS = {
@@ -213,13 +232,22 @@ def latin_readings(token: str) -> list[str]:
     syllable (:data:`COMPOUND_FIRST_PARTS_LATIN`)
     the u or ou of a short vowel in a few       Yusuf = یوسف, Yunus = یونس, Koroush =
     names (:data:`UNWRITTEN_DAMMA`)             کورش
+    j for ی after i/y before a vowel, or after  Abedijan = عابدیان, Hosejn = حسین (not
+    e/u at the end or before a final n          Pejman = پژمان)
+    (German, Dutch, Scandinavian, Slavic)
+    gu before e, i, y is گ (French)             Tchenguiz = چنگیز
+    oe before a consonant is u (Dutch)          Mahmoed = محمود
+    ch is خ (German, Dutch, Czech), x is خ      Chomeini = خمینی, Xosrow = خسرو
+    (Kurdish, Azeri, Uzbek)
+    a first part ending in a vowel (Agha,       Agha Mohammadi = آقامحمدی, Khoda Dad =
+    Khoda) without it, as in a joined word      خداداد
     ==========================================  ===========================================
 
     An i read as a short vowel is another, name-dependent reading
     (:func:`latin_scholarly_readings`).
 
-    >>> latin_readings("khadija")
-    ['xdIjh']
+    >>> latin_readings("nasrine"), latin_readings("chemirani")
+    (['nsrIn'], ['SmIrnI', 'xmIrnI'])
     """
     t = _LATIN_NON_ALPHA.sub("", token)
     if not t:
@@ -261,6 +289,8 @@ def latin_readings(token: str) -> list[str]:
         for skeleton in _latin_compound_readings(t):
             if skeleton != primary and skeleton not in out:
                 out.append(skeleton)
+    if primary in _OPEN_FIRST_PARTS:
+        out.append(primary[:-1])
     if primary[:1] in "kI":
         for skeleton in _damma_readings(primary):
             if skeleton not in out:
@@ -269,6 +299,16 @@ def latin_readings(token: str) -> list[str]:
         read(_ARABIC_DH.sub("z", t))
     if "ph" in t:
         read(t.replace("ph", "f"))
+    if "j" in t and _EUROPEAN_J.search(t):
+        read(_EUROPEAN_J.sub("y", t))
+    if "gu" in t and _FRENCH_GU.search(t):
+        read(_FRENCH_GU.sub("g", t))
+    if "oe" in t and _DUTCH_OE.search(t):
+        read(_DUTCH_OE.sub("ou", t))
+    if "ch" in t:
+        read(t.replace("sch", "sh").replace("ch", "kh"))  # German, Dutch, Czech ch for خ
+    if "x" in t:
+        read(t.replace("x", "kh"))  # Kurdish, Azeri, Uzbek x for خ
     if t[1:2] in ("r", "l", "h") and _INITIAL_CLUSTER.match(t):
         read(_INITIAL_CLUSTER.sub(r"\g<0>o", t, 1))
     return out
@@ -297,6 +337,8 @@ def persian_readings(token: str) -> list[str]:
       its first syllable is keyed with its parts keyed as words (علیموسوی = Ali Mousavi);
     * کورش, یوسف, یونس also read with the short vowel Latin writes u or ou, and کوروش
       without it (:data:`UNWRITTEN_DAMMA`).
+    * a first part ending in ا (اقا, خدا) written apart is also read without it, as the
+      medial ا of the joined word (آقا محمدی = آقامحمدی, خدا داد = خداداد).
 
     >>> persian_readings("عبدالرحیم"), persian_readings("زارع"), persian_readings("سنندج")
     (['EbdrhIm'], ['zrh'], ['sndj'])
@@ -317,6 +359,8 @@ def persian_readings(token: str) -> list[str]:
         out += _damma_readings(persian_skeleton(t))
     if "و" in t[2:] and t.startswith(COMPOUND_FIRST_PARTS_PERSIAN):
         out += _persian_compound_readings(t)
+    if len(t) < 5 and persian_skeleton(t) in _OPEN_FIRST_PARTS:
+        out.append(persian_skeleton(t)[:-1])
     if not out:
         return out
     primary = persian_skeleton(t)
