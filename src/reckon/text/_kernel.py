@@ -292,7 +292,7 @@ def _uneven_score(
 
 @numba.njit(cache=True, nogil=True, fastmath=True)
 def scores(
-    ia, ib, name_start, name_tids, sym, tok_start, tok_persian, tok_weight, max_len,
+    ia, ib, tid_start, tid_end, name_tids, sym, tok_start, tok_persian, tok_weight, max_len,
     sub, gap, params, table, count, max_slots, window, min_hits, bypass_length,
 ):  # pragma: no cover - numba  # fmt: skip
     """Similarity of names ia[p] and ib[p] for every p → (scores, table, its entry count).
@@ -323,19 +323,19 @@ def scores(
             mask = (table.shape[0] >> 1) - 1
             a = ia[p + _AHEAD]
             b = ib[p + _AHEAD]
-            for i in range(name_start[a], min(name_start[a + 1], name_start[a] + MAX_TOKENS)):
+            for i in range(tid_start[a], min(tid_end[a], tid_start[a] + MAX_TOKENS)):
                 x = np.int64(name_tids[i])
-                for j in range(name_start[b], min(name_start[b + 1], name_start[b] + MAX_TOKENS)):
+                for j in range(tid_start[b], min(tid_end[b], tid_start[b] + MAX_TOKENS)):
                     y = np.int64(name_tids[j])
                     if x != y:
                         key = (x << 32) | y if x <= y else (y << 32) | x
                         _prefetch(table, 2 * _home(key, mask))
         a = ia[p]
         b = ib[p]
-        ta0 = name_start[a]
-        na = min(name_start[a + 1] - ta0, MAX_TOKENS)
-        tb0 = name_start[b]
-        nb = min(name_start[b + 1] - tb0, MAX_TOKENS)
+        ta0 = tid_start[a]
+        na = min(tid_end[a] - ta0, MAX_TOKENS)
+        tb0 = tid_start[b]
+        nb = min(tid_end[b] - tb0, MAX_TOKENS)
         if na == 0 or nb == 0:
             out[p] = 0.0
             continue
@@ -401,178 +401,3 @@ def scores(
             )  # fmt: skip
         out[p] = round(s, 6)
     return out, table, count
-
-
-_WHOLE = 1  # a word that needs the whole-name parse
-_FIRST = 2  # a word ending with a possible first part of a compound given name
-_SECOND = 4  # a word starting with a possible second part
-
-
-@numba.njit(cache=True, nogil=True)
-def compose_names(n_words, words, word_start, word_tids, word_flags):  # pragma: no cover - numba
-    """Token ids of names given as word ids → (tokens per name, whether it is parsed whole,
-    the token ids of the others, concatenated).
-
-    Name p is words[sum(n_words[:p]) : ...]; its tokens are its words' tokens, unless a word
-    is flagged ``_WHOLE`` or a word that may start a compound given name is followed (maybe
-    after words without tokens) by one that may end it.
-    """
-    n = n_words.shape[0]
-    bound = 0
-    for q in range(words.shape[0]):
-        bound += word_start[words[q] + 1] - word_start[words[q]]
-    tids = np.empty(bound, dtype=np.int32)
-    counts = np.zeros(n, dtype=np.int64)
-    whole = np.zeros(n, dtype=np.bool_)
-    q = 0  # next word
-    k = 0  # token ids written
-    for p in range(n):
-        first = k
-        may_start = False
-        for r in range(q, q + n_words[p]):
-            w = words[r]
-            f = word_flags[w]
-            if f & _WHOLE or (may_start and f & _SECOND):
-                whole[p] = True
-                break
-            w0 = word_start[w]
-            w1 = word_start[w + 1]
-            for s in range(w0, w1):
-                tids[k] = word_tids[s]
-                k += 1
-            may_start = (f & _FIRST) != 0 or (may_start and w0 == w1)
-        q += n_words[p]
-        if whole[p]:
-            k = first
-        else:
-            counts[p] = k - first
-    return counts, whole, tids[:k]
-
-
-#: Whitespace as str.split() knows it (the last is U+3000, see tests/text/test_similarity.py).
-_SPACE = np.zeros(0x3001, dtype=np.bool_)
-_SPACE[[c for c in range(0x3001) if chr(c).isspace()]] = True
-_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
-_FNV_PRIME = np.uint64(0x100000001B3)
-
-
-@numba.njit(cache=True, nogil=True)
-def _word_hash(text, start, end):  # pragma: no cover - numba
-    """FNV-1a hash of the code points text[start:end]."""
-    h = _FNV_OFFSET
-    for q in range(start, end):
-        h = (h ^ np.uint64(text[q])) * _FNV_PRIME
-    return h
-
-
-@numba.njit(cache=True, nogil=True)
-def _grown_to(array, need):  # pragma: no cover - numba
-    """``array``, or a copy at least twice as long when shorter than ``need``."""
-    if need <= array.shape[0]:
-        return array
-    out = np.empty(max(need, 2 * array.shape[0]), dtype=array.dtype)
-    out[: array.shape[0]] = array
-    return out
-
-
-@numba.njit(cache=True, nogil=True)
-def separators(text, separator, n):  # pragma: no cover - numba
-    """Positions of the first n code points ``separator`` in text, then len(text)."""
-    out = np.empty(n + 1, dtype=np.int64)
-    k = 0
-    for q in range(text.shape[0]):
-        if text[q] == separator and k < n:
-            out[k] = q
-            k += 1
-    out[n] = text.shape[0]
-    return out
-
-
-@numba.njit(cache=True, nogil=True)
-def split_words(text, name_end, table, chars, char_start, hashes, n_words):  # pragma: no cover
-    """The words of names as word ids, words interned in a hash table (str.split, compiled).
-
-    Name p is the code points text[name_end[p - 1] + 1:name_end[p]] (names joined by a
-    separator); a word is a run of characters that are not whitespace. Word w is chars[char_start[w]:char_start[w + 1]],
-    with its hash; the open-addressing ``table`` holds word ids (-1: empty) and is rebuilt
-    twice as large when half full. A word not seen before gets the next id.
-
-    Returns (words per name, their ids concatenated, start and end in ``text`` of each new
-    word, in the order of their ids, then the table and word arrays, maybe grown, and the
-    number of words).
-    """
-    n = name_end.shape[0]
-    counts = np.zeros(n, dtype=np.int64)
-    total = 0
-    start = 0
-    for p in range(n):  # count the words first, to size the output
-        inside = False
-        for q in range(start, name_end[p]):
-            space = text[q] <= 0x3000 and _SPACE[text[q]]
-            if not space and not inside:
-                counts[p] += 1
-            inside = not space
-        start = name_end[p] + 1
-        total += counts[p]
-    ids = np.empty(total, dtype=np.int64)
-    new_start = np.empty(total, dtype=np.int64)
-    new_end = np.empty(total, dtype=np.int64)
-    n_new = 0
-    k = 0
-    start = 0
-    for p in range(n):
-        q = start
-        end = name_end[p]
-        while q < end:
-            while q < end and text[q] <= 0x3000 and _SPACE[text[q]]:
-                q += 1
-            if q == end:
-                break
-            w0 = q
-            while q < end and not (text[q] <= 0x3000 and _SPACE[text[q]]):
-                q += 1
-            h = _word_hash(text, w0, q)
-            mask = table.shape[0] - 1
-            slot = np.int64(h >> np.uint64(32)) & mask
-            while True:
-                w = table[slot]
-                if w < 0:
-                    break
-                if hashes[w] == h and char_start[w + 1] - char_start[w] == q - w0:
-                    c0 = char_start[w]
-                    same = True
-                    for r in range(q - w0):
-                        if chars[c0 + r] != text[w0 + r]:
-                            same = False
-                            break
-                    if same:
-                        break
-                slot = (slot + 1) & mask
-            if w < 0:  # a new word
-                w = n_words
-                chars = _grown_to(chars, char_start[w] + q - w0)
-                chars[char_start[w] : char_start[w] + q - w0] = text[w0:q]
-                char_start = _grown_to(char_start, w + 2)
-                char_start[w + 1] = char_start[w] + q - w0
-                hashes = _grown_to(hashes, w + 1)
-                hashes[w] = h
-                table[slot] = w
-                n_words += 1
-                new_start[n_new] = w0
-                new_end[n_new] = q
-                n_new += 1
-                if 2 * n_words > table.shape[0]:  # half full: rebuild twice as large
-                    table = np.full(2 * table.shape[0], -1, dtype=np.int64)
-                    mask = table.shape[0] - 1
-                    for v in range(n_words):
-                        s = np.int64(hashes[v] >> np.uint64(32)) & mask
-                        while table[s] >= 0:
-                            s = (s + 1) & mask
-                        table[s] = v
-            ids[k] = w
-            k += 1
-        start = end + 1
-    return (
-        counts, ids, new_start[:n_new], new_end[:n_new], table, chars, char_start, hashes,
-        n_words,
-    )  # fmt: skip

@@ -32,11 +32,11 @@ True
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from reckon.text import parsing
+from reckon.text._store import STORE
 from reckon.text.parsing import (
     _AFFIX_BIT,
     _COMPOUND_BIT,
@@ -95,8 +95,8 @@ __all__ = [
 # a bounded memo keeps the repeats without growing with the file. Once full it keeps what it
 # has rather than starting over: common names come early and stay.
 _MEMO_LIMIT = 1 << 16
-#: name → its key (name_keys_batch)
-_KEY_MEMO: dict[str, str] = {}
+#: Names per call of the name store in :func:`name_keys_batch` (bounds what one call interns).
+_BATCH = 1 << 20
 
 
 def detect_script(text: str | None) -> str:
@@ -132,8 +132,9 @@ _NAME_MEMO: dict[str, NormalizedName] = {}
 def clear_caches() -> None:
     """Forget memoized words, parses, keys and names (for benchmarks and tests)."""
     parsing.clear_caches()
-    _KEY_MEMO.clear()
     _NAME_MEMO.clear()
+    with STORE.lock:
+        STORE.clear()
 
 
 def name_key(name: str | None) -> str:
@@ -171,62 +172,24 @@ def name_keys(name: str | None) -> list[str]:
     return _all_keys(_parse(name))
 
 
-def _key_new(name: str) -> str:
-    """:func:`name_key` of a name not seen before, straight from the word memo."""
-    if "," in name or "،" in name or (not name.isascii() and _NEEDS_NFKC.search(name)):
-        return _parse_tokens(*_split(name)).key
-    get = _WORD_MEMO.get
-    words = [get(word) or _clean_word(word) for word in name.split()]
-    if len(words) == 2:
-        first, second = words
-        if (
-            not (first.bits | second.bits) & _AFFIX_BIT
-            and len(first.tokens) == 1
-            and len(second.tokens) == 1
-            and not (
-                first.bits & _COMPOUND_BIT
-                and first.skeletons[0] in COMPOUND_FIRST
-                and second.skeletons[0] in COMPOUND_SECOND
-            )
-        ):
-            return _join2(first.skeletons[0], second.skeletons[0])
-    bits = 0
-    tokens: list[str] = []
-    skeletons: list[str] = []
-    for word in words:
-        bits |= word.bits
-        tokens += word.tokens
-        skeletons += word.skeletons
-    return _parse_tokens(tokens, skeletons, bits).key
-
-
 def name_keys_batch(names: Sequence[str | None]) -> list[str]:
     """:func:`name_key` of each name.
 
-    Parses are memoized, so repeated names cost a dictionary lookup; a new name costs one
-    lookup per word (words repeat far more than names) and a few set operations.
+    Each distinct name is hashed once and each distinct word cleaned once, in compiled code
+    where it can be (:mod:`reckon.text._store`, shared with the similarity); thread-safe
+    (calls are serialized).
+
+    >>> name_keys_batch(["Hamid Nouri", "حمید نوری", None])
+    ['hmIdnrI', 'hmIdnrI', '']
     """
-    get_key = _KEY_MEMO.get
-    get_parsed = _PARSE_MEMO.get
     out: list[str] = []
-    append = out.append
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # millions of small tuples, no cycles: the cycle collector only slows this down
-    try:
-        for name in names:
-            if not name:
-                append("")
-                continue
-            key = get_key(name)
-            if key is None:
-                parsed = get_parsed(name)
-                key = parsed.key if parsed is not None else _key_new(name)
-                if len(_KEY_MEMO) < _MEMO_LIMIT:
-                    _KEY_MEMO[name] = key
-            append(key)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    store = STORE
+    with store.lock:
+        for lo in range(0, len(names), _BATCH):
+            if store.full:
+                store.clear()
+            chunk = names if len(names) <= _BATCH else names[lo : lo + _BATCH]
+            out += store.key_list(store.ids(chunk))
     return out
 
 
