@@ -101,10 +101,20 @@ _OTHER_BIT = 2
 _SCRIPTS = ("empty", "persian", "latin", "mixed")  # indexed by script bits
 
 
+#: Text of Arabic-script characters, joiners and direction marks, ASCII digits and punctuation:
+#: its letters are all Arabic-script letters.
+_ARABIC_SCRIPT_ONLY = re.compile(
+    r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefe"
+    r"\u200c-\u200f\x00-\x40\x5b-\x60\x7b-\x7f]*"
+)
+
+
 def _script_bits(text: str) -> int:
     """1 if the text has an Arabic-script letter, + 2 if it has any other letter."""
     if text.isascii():
         return _OTHER_BIT if _LATIN_LETTER.search(text) else 0
+    if _ARABIC_SCRIPT_ONLY.fullmatch(text):  # the common Persian word, without a loop
+        return _ARABIC_BIT if any(map(str.isalpha, text)) else 0
     bits = 0
     for ch in text:
         if ch.isalpha():
@@ -135,26 +145,6 @@ _ASCII_TABLE = {k: v for k, v in _NAME_TABLE.items() if k < 128}
 _ASCII_NEEDS_TABLE = re.compile(r"[^a-z ,]")
 
 
-def _char_class(codepoints: list[int]) -> str:
-    ranges: list[list[int]] = []
-    for cp in sorted(codepoints):
-        if ranges and cp == ranges[-1][1] + 1:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
-    return "".join(
-        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges
-    )
-
-
-_TABLE_CHARS = re.compile("[" + _char_class(list(_NAME_TABLE)) + "]")
-_TABLE_STR = {chr(k): (v or "") for k, v in _NAME_TABLE.items()}
-
-
-def _table_sub(match: re.Match[str]) -> str:
-    return _TABLE_STR[match.group()]
-
-
 _AFFIXES = PREFIXES | PARTICLES | SUFFIXES | BIDIRECTIONAL
 _MEMO_LIMIT = 1 << 20
 #: whitespace-free piece of a name → (its cleaned tokens, their skeletons, bits)
@@ -175,7 +165,7 @@ def _clean(name: str) -> str:
         name = read_transliteration(name)
         if "ئ" in name:
             name = _HAMZA_YEH_AS_YEH.sub("ی", name).replace("ئ", "")
-        s = _TABLE_CHARS.sub(_table_sub, name).lower()
+        s = name.translate(_NAME_TABLE).lower()
     if "," in s:
         head, _, tail = s.partition(",")
         tail = tail.replace(",", " ").strip()
@@ -200,14 +190,17 @@ def _clean_word(word: str) -> _Word:
     """
     if word.isascii():
         s = word.lower()
-        if _ASCII_NEEDS_TABLE.search(s):
-            s = s.translate(_ASCII_TABLE)
-        bits = _OTHER_BIT if _LATIN_LETTER.search(word) else 0
+        if s.isalpha():  # letters a-z only, the common case: nothing to clean
+            bits = _OTHER_BIT
+        else:
+            if _ASCII_NEEDS_TABLE.search(s):
+                s = s.translate(_ASCII_TABLE)
+            bits = _OTHER_BIT if _LATIN_LETTER.search(word) else 0
     else:
         s = read_transliteration(word)
         if "ئ" in s:
             s = _HAMZA_YEH_AS_YEH.sub("ی", s).replace("ئ", "")
-        s = _TABLE_CHARS.sub(_table_sub, s).lower()
+        s = s.translate(_NAME_TABLE).lower()
         bits = _script_bits(word)
     tokens = tuple(s.split())
     get = _skeleton_memo.get
