@@ -25,5 +25,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("import_batch", schema=None) as batch_op:
-        batch_op.drop_column("rules_fingerprint")
+    # A plain DROP COLUMN (SQLite has one since 3.35): batch mode would copy the table, which
+    # the foreign keys of its records forbid once the project holds any.
+    op.drop_column("import_batch", "rules_fingerprint")
