@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,33 @@ def sqlite_project(tmp_path):
 @pytest.fixture
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+def _forget_name_rules() -> None:
+    """Drop everything memoized from the name rules, so patched (or restored) rules apply."""
+    from reckon.ingest import validate
+    from reckon.text import names, rules_fingerprint
+
+    names.clear_caches()
+    validate._name_key.cache_clear()
+    rules_fingerprint.cache_clear()
+
+
+@pytest.fixture
+def older_name_rules(monkeypatch):
+    """A context manager inside which the name rules are as before داود was read داوود: names
+    with داود get other keys and the rules another fingerprint, as after a rule change."""
+    from reckon.text import keys
+
+    @contextmanager
+    def rules():
+        try:
+            with monkeypatch.context() as patch:
+                patch.delitem(keys.VAV_DOUBLE_DUTY, "داود")
+                _forget_name_rules()
+                yield
+        finally:
+            _forget_name_rules()  # the rules are restored: what the older ones made goes too
+
+    yield rules
+    _forget_name_rules()

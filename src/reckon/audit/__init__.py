@@ -21,12 +21,13 @@ from reckon.audit.checkpoints import (
 )
 from reckon.audit.log import (
     CHECKPOINT_INTERVAL,
+    DigestedRows,
     LoggedEntry,
     RowSet,
     append,
     record_import,
 )
-from reckon.audit.query import AuditRecord, entries_for, list_entries
+from reckon.audit.query import AuditRecord, entries_for, latest_covers, list_entries
 from reckon.audit.verify import Finding, VerifyResult, verify_project
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "AuditRecord",
     "BaselineResult",
     "Checkpoint",
+    "DigestedRows",
     "Finding",
     "LoggedEntry",
     "RowSet",
@@ -45,6 +47,7 @@ __all__ = [
     "export_checkpoints",
     "fingerprint",
     "installation_dir",
+    "latest_covers",
     "list_checkpoints",
     "list_entries",
     "load_signing_key",

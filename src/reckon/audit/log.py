@@ -30,7 +30,8 @@ single-row cover supersedes a large cover for that row. Never put a restricted v
 
 A writer that inserts many rows can digest them as it writes them, instead of having them read
 back: it passes a :class:`WrittenRows` (fed each chunk's ids and stored values, in the set's
-order) in place of the :class:`RowSet`. Either way a cover is built as a stream
+order) in place of the :class:`RowSet`; one that rewrites rows it has read passes a
+:class:`DigestedRows` (fed the rows' digests). Either way a cover is built as a stream
 (:class:`CoverDigest`): running hashes, the compressed ids and 8 bytes per row.
 
 Writers serialize on the ``audit_head`` row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite an
@@ -470,10 +471,37 @@ class WrittenRows:
         self.digest.close()
 
 
+class DigestedRows:
+    """The cover of rows the caller digested itself: :meth:`RowCodec.digest` of each row as the
+    database will return it once the caller's changes are written, added in the row set's order.
+
+    For a writer that reads rows, changes some and writes them back in one pass (it has each
+    row in hand, so reading the set again only to digest it would double the work).
+
+    Example:
+        >>> rows = DigestedRows(RowSet("record", {"batch_id": 1}, "row_number"))
+        >>> rows.add([7], [bytes(32)])
+        >>> rows.digest.count
+        1
+    """
+
+    def __init__(self, rowset: RowSet) -> None:
+        self.rowset = rowset
+        self.digest = CoverDigest()
+
+    def add(self, ids: Sequence[int | str], digests: Sequence[bytes]) -> None:
+        """The next rows of the set, in its order: their primary keys and 32-byte digests."""
+        self.digest.extend(ids, digests)
+
+    def close(self) -> None:
+        """Release the temporary file of an unfinished cover (`append` releases it itself)."""
+        self.digest.close()
+
+
 def _cover(
-    connection: Connection, seq: int, number: int, cover: RowSet | WrittenRows
+    connection: Connection, seq: int, number: int, cover: RowSet | WrittenRows | DigestedRows
 ) -> dict[str, Any]:
-    if isinstance(cover, WrittenRows):
+    if isinstance(cover, WrittenRows | DigestedRows):
         rowset, state = cover.rowset, cover.digest
     else:
         rowset, state = cover, CoverDigest()
@@ -509,7 +537,7 @@ def append(
     object_type: str,
     object_id: int | str,
     change: Mapping[str, Any] | None = None,
-    covers: Iterable[RowSet | WrittenRows] = (),
+    covers: Iterable[RowSet | WrittenRows | DigestedRows] = (),
 ) -> LoggedEntry:
     """Append one entry to the audit chain, inside the caller's transaction.
 
@@ -520,7 +548,8 @@ def append(
         object_type, object_id: what it was done to (a table name and primary key).
         change: JSON-able facts about the change (no restricted values; digests instead).
         covers: row sets this entry vouches for; `reckon verify` re-checks them. A
-            :class:`WrittenRows` covers rows the caller digested as it wrote them.
+            :class:`WrittenRows` or :class:`DigestedRows` covers rows the caller digested as it
+            wrote them.
 
     Returns:
         The entry's sequence number, hash and time.

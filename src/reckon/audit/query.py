@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection, or_, select, tuple_
 
-from reckon.audit.log import body_digest
+from reckon.audit.canonical import canonical_json
+from reckon.audit.findings import LoggedCover
+from reckon.audit.log import RowSet, body_digest
 from reckon.model import AuditEntry
 from reckon.store.project import Project
 
@@ -133,3 +135,33 @@ def chain_segment(connection: Connection, first: int, last: int) -> list[dict[st
             }
         )
     return segment
+
+
+def latest_covers(connection: Connection, rowsets: Iterable[RowSet]) -> dict[str, LoggedCover]:
+    """The latest cover logged for each row set, by :attr:`RowSet.key`; a row set that no entry
+    covers is left out. Its `data` holds the rows' count and combined digest as logged.
+
+    For a writer about to re-cover rows it changes: comparing the rows as they are now with
+    their latest cover first keeps a change made behind the log's back from being vouched for
+    anew. (Like `reckon verify`, it trusts the entries' text; verify also checks their chain.)
+    """
+    wanted = {rowset.key for rowset in rowsets}
+    if not wanted:
+        return {}
+    tables = sorted({key.split("|", 1)[0] for key in wanted})
+    # Canonical JSON sorts a cover's keys, so "table" is followed by "where"; the patterns only
+    # narrow the scan (a "_" in a LIKE pattern matches any character): every match is parsed.
+    patterns = [f'%"table":{canonical_json(table)},"where":%' for table in tables]
+    query = (
+        select(AuditEntry.seq, AuditEntry.change)
+        .where(or_(*(AuditEntry.change.like(pattern) for pattern in patterns)))
+        .order_by(AuditEntry.seq)
+        .execution_options(yield_per=1000)
+    )
+    found: dict[str, LoggedCover] = {}
+    for seq, change in connection.execute(query):
+        for number, data in enumerate(json.loads(change).get("covers", ())):
+            rowset = RowSet.from_dict(data)
+            if rowset.key in wanted:
+                found[rowset.key] = LoggedCover(seq, number, rowset, data)
+    return found

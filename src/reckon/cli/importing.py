@@ -1,17 +1,24 @@
-"""`reckon import`: read a list into a source."""
+"""`reckon import` and `reckon renormalize`: read a list into a source; refresh name keys."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from reckon.access import require_role, resolve_actor
 from reckon.cli.app import app, err_console
 from reckon.cli.context import console, current_project
-from reckon.ingest import SourceInfo, import_file
+from reckon.ingest import SourceInfo, import_file, renormalize
 from reckon.model import Role, Sensitivity
 
 SHOWN_PROBLEMS = 20
@@ -99,3 +106,40 @@ def import_(
             f"{f' ({more} more not shown)' if more else ''}; all are in {result.report_path}"
         )
         raise typer.Exit(EXIT_ROWS_REJECTED)
+
+
+@app.command("renormalize")
+def renormalize_(
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Count the records that would change; write nothing."
+    ),
+) -> None:
+    """Recompute every record's normalized names and keys with this Reckon's name rules.
+
+    Run it after upgrading Reckon (or when `reckon records --search` says the keys were made by
+    older rules): records imported before a rule improvement keep their old keys until then, so
+    a search can miss them. Only the derived name columns change, from the names as written; in
+    one audited transaction. Records with sealed fields whose name may be sealed are skipped.
+    When records changed, run `reckon link` again so that linkage sees their new names.
+    """
+    project = current_project()
+    actor = resolve_actor(project)
+    with Progress(
+        TextColumn("Renormalizing records"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    ) as bar:
+        task = bar.add_task("records", total=None)
+        result = renormalize(
+            project,
+            actor,
+            dry_run=dry_run,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    console.print(result.summary(), markup=False, soft_wrap=True)
+    if result.changed and not dry_run:
+        console.print("Run `reckon link` again so that linkage sees the new names.")

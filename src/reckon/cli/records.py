@@ -6,9 +6,12 @@ import typer
 from rich.table import Table
 
 from reckon.access import resolve_actor
-from reckon.cli.app import app
+from reckon.cli.app import app, err_console
 from reckon.cli.context import console, current_project
+from reckon.ingest import keys_outdated
 from reckon.registry import find_records, get_record
+
+STALE_KEYS_HINT = "Name keys were made by older rules; run `reckon renormalize` to refresh them."
 
 
 @app.command("records")
@@ -38,9 +41,11 @@ def records(
         )
     if not rows:
         console.print("No records match.")
-        return
-    console.print(table)
-    console.print(f"{len(rows)} of {total} record(s) shown.")
+    else:
+        console.print(table)
+        console.print(f"{len(rows)} of {total} record(s) shown.")
+    if search and keys_outdated(project):
+        err_console.print(STALE_KEYS_HINT, markup=False, soft_wrap=True)
 
 
 @app.command("show")

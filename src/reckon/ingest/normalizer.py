@@ -28,15 +28,15 @@ from reckon.ingest.dateorder import DayOrder
 from reckon.ingest.mapping import ColumnMapping
 from reckon.ingest.validate import (
     FORMULA_WITHOUT_VALUE,
-    KEY_LENGTH,
     check_dates,
     clean,
+    composed_name,
+    father_columns,
+    name_columns,
     read_age,
     read_date,
     read_gender,
-    search_text,
 )
-from reckon.text import normalize_name
 
 Item = tuple[int, list[str | None], list[str] | None]  # row number, values, cell notes
 #: Lengths of the record's bounded text columns (see reckon.model.registry.Record): keys are
@@ -71,6 +71,12 @@ for _name in (
     _NEEDS_FIELD[_name] = _name
 CACHE_LIMIT = 1 << 14  # distinct values remembered per field; forgotten all at once when full
 _MISS = object()
+
+
+def keys_json(keys: Iterable[str]) -> str:
+    """A record's name keys as the import stores them: ``json.dumps(list(keys),
+    ensure_ascii=False)``, made by hand (this runs once per distinct name of a list)."""
+    return f"[{', '.join(map(encode_basestring, keys))}]"
 
 
 @dataclass
@@ -178,20 +184,12 @@ class RecordNormalizer:
                 cache.clear()
 
     def _name(self, composed: str) -> tuple:
-        name = normalize_name(composed)
-        return (
-            name.script,
-            name.normalized or None,
-            name.key[:KEY_LENGTH] or None,  # a key is for matching: its first 200 do that
-            f"[{', '.join(map(encode_basestring, name.keys))}]",  # json.dumps(list(keys))
-            " ".join(name.honorifics)[:KEY_LENGTH] or None,
-            search_text(name),
-        )
+        script, normalized, key, keys, honorifics, search = name_columns(composed)
+        return script, normalized, key, keys_json(keys), honorifics, search
 
     def _father(self, value: str | None) -> tuple:
         father_name = clean(value)
-        father = normalize_name(father_name)
-        return father_name, father.normalized or None, father.key[:KEY_LENGTH] or None
+        return (father_name, *father_columns(father_name))
 
     def _gender(self, value: str | None) -> tuple:
         text = clean(value)
@@ -328,17 +326,10 @@ class RecordNormalizer:
                 family = cleaned_get(value, _MISS)
                 if family is _MISS:
                     family = cleaned[value] = clean(value)
-            if full:
-                composed = full
-            elif given and family:
-                composed = f"{given} {family}"
-            else:
-                composed = given or family or ""
-                if not composed:
-                    bad = bad or []
-                    bad.append(
-                        RowProblem(file, row_number, None, None, "no name in any name column")
-                    )
+            composed = composed_name(full, given, family)
+            if not composed:
+                bad = bad or []
+                bad.append(RowProblem(file, row_number, None, None, "no name in any name column"))
             name = names.get(composed)
             if name is None:
                 name = names[composed] = self._name(composed)

@@ -35,6 +35,7 @@ from reckon.model import ImportBatch, Record, Sensitivity, Source
 from reckon.model.base import utcnow
 from reckon.store.bulk import BulkInserter, bulk_load
 from reckon.store.project import Project, current_actor
+from reckon.text import rules_fingerprint
 
 PROBLEMS_KEPT = 1000  # in memory; the CSV report holds every one
 #: Rows read first to learn how the file writes numeric dates (day or month first).
@@ -175,6 +176,7 @@ def import_file(
                 imported_by=actor,
                 mapping=result.mapping,
                 headers=table.headers,
+                rules_fingerprint=rules_fingerprint(),
             )
             session.add(batch)
             session.flush()

@@ -3,9 +3,12 @@
 Pure functions: no database, no I/O. A row with any problem is rejected as a whole and each
 problem is reported with file, row, column, value and reason; the rest of the file imports.
 
-The rules for each field (`clean`, `read_gender`, `read_age`, `read_date`, `check_dates`,
-`search_text`) are shared by `normalize_row`, which says what one row becomes as a dict, and
-by :mod:`reckon.ingest.normalizer`, which applies them to a whole file at import speed.
+The rules for each field (`clean`, `composed_name`, `name_columns`, `father_columns`,
+`read_gender`, `read_age`, `read_date`, `check_dates`, `search_text`) are shared by
+`normalize_row`, which says what one row becomes as a dict, by
+:mod:`reckon.ingest.normalizer`, which applies them to a whole file at import speed, and by
+:mod:`reckon.ingest.renormalize`, which recomputes stored records' name columns after the rules
+of :mod:`reckon.text` changed.
 """
 
 from __future__ import annotations
@@ -43,12 +46,24 @@ _TEXT_FIELDS = (
     "notes",
 )
 # Lists repeat names and dates endlessly: normalize each distinct string once.
-_normalize_name = lru_cache(maxsize=1 << 16)(normalize_name)
 _name_key = lru_cache(maxsize=1 << 16)(name_key)
 #: Keys are cut to the length of their column (only their start matters for matching).
 KEY_LENGTH = 200
 _parse_date = lru_cache(maxsize=1 << 14)(parse_date)
 _AGE = re.compile(r"^\s*(\d{1,3})\s*(?:years?|y|ساله|سال)?\s*$", re.IGNORECASE)
+
+
+#: The record columns made from the name as written, in the order `name_columns` returns them.
+NAME_COLUMNS = (
+    "name_script",
+    "name_normalized",
+    "name_key",
+    "name_keys",
+    "honorifics",
+    "search_text",
+)
+#: The record columns made from the father's name, in the order `father_columns` returns them.
+FATHER_COLUMNS = ("father_normalized", "father_key")
 
 
 @dataclass
@@ -67,6 +82,31 @@ def clean(value: str | None) -> str | None:
         return None
     value = value.strip()
     return None if value.casefold() in _UNKNOWN else value
+
+
+def composed_name(full: str | None, given: str | None, family: str | None) -> str:
+    """The name a record is matched by: the full name, else the given and family names."""
+    return full or " ".join(p for p in (given, family) if p)
+
+
+def name_columns(composed: str) -> tuple:
+    """The :data:`NAME_COLUMNS` of a record whose composed name is `composed` (name_keys as a
+    tuple of keys; the import stores it as a JSON list)."""
+    name = normalize_name(composed)  # memoized per name by reckon.text
+    return (
+        name.script,
+        name.normalized or None,
+        name.key[:KEY_LENGTH] or None,  # a key is for matching: its first 200 do that
+        name.keys,
+        " ".join(name.honorifics)[:KEY_LENGTH] or None,
+        search_text(name),
+    )
+
+
+def father_columns(father_name: str | None) -> tuple[str | None, str | None]:
+    """The :data:`FATHER_COLUMNS` of a record whose father's name (cleaned) is `father_name`."""
+    father = normalize_name(father_name)
+    return father.normalized or None, father.key[:KEY_LENGTH] or None
 
 
 def read_gender(text: str) -> tuple[str | None, str | None]:
@@ -163,22 +203,23 @@ def normalize_row(
     )
     if not (full or given or family):
         problems.append(RowProblem(file, row_number, None, None, "no name in any name column"))
-    composed = full or " ".join(p for p in (given, family) if p)
-    name = _normalize_name(composed)
-    father = _normalize_name(values.get("father_name"))
+    script, normalized, key, keys, honorifics, search = name_columns(
+        composed_name(full, given, family)
+    )
+    father_normalized, father_key = father_columns(values.get("father_name"))
     columns.update(
         full_name=full,
         given_name=given,
         family_name=family,
         father_name=values.get("father_name"),
-        name_script=name.script,
-        name_normalized=name.normalized or None,
-        name_key=name.key[:KEY_LENGTH] or None,
-        name_keys=list(name.keys),
-        honorifics=" ".join(name.honorifics)[:KEY_LENGTH] or None,
-        father_normalized=father.normalized or None,
-        father_key=father.key[:KEY_LENGTH] or None,
-        search_text=search_text(name),
+        name_script=script,
+        name_normalized=normalized,
+        name_key=key,
+        name_keys=list(keys),
+        honorifics=honorifics,
+        father_normalized=father_normalized,
+        father_key=father_key,
+        search_text=search,
     )
 
     gender_text = values.get("gender")

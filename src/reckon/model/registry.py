@@ -60,6 +60,9 @@ class ImportBatch(Base):
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
     mapping: Mapped[dict] = mapped_column(JSON, default=dict)
     headers: Mapped[list] = mapped_column(JSON, default=list)
+    # reckon.text.rules_fingerprint() of the rules that made its records' name keys: set by the
+    # import, refreshed by `reckon renormalize`; None for batches imported before it existed.
+    rules_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
     source: Mapped[Source] = relationship(back_populates="batches")
 

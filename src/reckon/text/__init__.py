@@ -13,6 +13,7 @@ datetime.date(1988, 7, 30)
 
 from reckon.text.dates import PartialDate, parse_date
 from reckon.text.digits import to_ascii_digits, to_persian_digits
+from reckon.text.fingerprint import rules_fingerprint
 from reckon.text.latin import normalize_latin
 from reckon.text.names import (
     NormalizedName,
@@ -43,6 +44,7 @@ __all__ = [
     "normalize_name",
     "normalize_persian",
     "parse_date",
+    "rules_fingerprint",
     "to_ascii_digits",
     "to_persian_digits",
 ]
