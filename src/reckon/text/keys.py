@@ -111,6 +111,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import groupby
 
 #: Compound suffixes before which a silent final ه / "eh" is dropped.
 COMPOUND_SUFFIXES_PERSIAN = ("زاده", "زادگان", "پور", "نژاد", "گر", "کار", "چی")
@@ -127,7 +128,9 @@ _LATIN_OLDIN = re.compile(r"(?<=[a-z])[aeiou]?ldin")
 #: "ae" writes ایی (Rezaei, Ghashghaei); before a vowel its ی is a glide (Ghashghaean =
 #: Ghashghayan = قشقاییان).
 _LATIN_AE_GLIDE = re.compile(r"(?<=a)e(?=[ao])")
-_LATIN_DIGRAPH = re.compile(r"tsch|dsch|tch|dj|kh|gh|sh|ch|zh|jh|ck|ee|ou|oo|ow|x")
+#: Letter groups read as one symbol, in the order they are replaced: a group that can end where
+#: another starts comes first (ck before kh: "ckh" is ck + h; oo before ou: "oou" is oo + u),
+#: as a scan from the left would read them.
 _LATIN_DIGRAPH_MAP = {
     "tsch": "C",  # German
     "dsch": "j",  # German
@@ -146,10 +149,20 @@ _LATIN_DIGRAPH_MAP = {
     "ow": "U",
     "x": "ks",
 }
+_LATIN_DIGRAPH_ORDER = (
+    *("tsch", "dsch", "tch", "dj", "ck", "kh", "gh", "sh", "ch", "zh", "jh", "ee", "oo", "ou"),
+    *("ow", "x"),
+)
+# A lowercase result is written as an upper-case stand-in until every group is replaced, so
+# that no result joins a following letter into another group (dzh is d + zh, not dj + h).
+_STAND_IN = {"j": "J", "q": "Q", "k": "K", "i": "Y", "ks": "Z"}
+_LATIN_DIGRAPH_CHAIN = tuple(
+    (group, _STAND_IN.get(_LATIN_DIGRAPH_MAP[group], _LATIN_DIGRAPH_MAP[group]))
+    for group in _LATIN_DIGRAPH_ORDER
+)
+_FROM_STAND_IN = str.maketrans({v: k for k, v in _STAND_IN.items()})
 _LATIN_INITIAL = re.compile(r"^(?:[aeou]+[iy]|i)(?=[^aeiouy])|^(?:[aeou]+y+)")
 _LATIN_SHORT_U = re.compile(r"(?<![aeo])u(?=([b-df-hj-np-tv-z])\1)")
-_LATIN_FINAL_E = re.compile(r"(?<=[^aeiouyAEIOUY])e$|(?<=y)e$")
-_LATIN_FINAL_A = re.compile(r"(?<=[^aeiou])a$|(?<=[iea])a$")
 _LATIN_CHARS = str.maketrans(
     {
         "a": None,
@@ -216,12 +229,23 @@ MAKSURA_ENDINGS = ("مرتضی", "مصطفی", "مجتبی", "الهدی")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+def without_runs(symbols: str) -> str:
+    """Each run of a repeated symbol as one (symbols hold no line break).
+
+    >>> without_runs("mhmmd")
+    'mhmd'
+    """
+    if _DOUBLE.search(symbols) is None:
+        return symbols
+    return "".join(symbol for symbol, _ in groupby(symbols))
+
+
 def _collapse(skeleton: str) -> str:
     """Doubled symbols collapsed, q after n read as g (Farhanghi = Farhangi = فرهنگی,
     Alinaghi = علینقی)."""
-    skeleton = _DOUBLE.sub(r"\1", skeleton)
+    skeleton = without_runs(skeleton)
     if "nq" in skeleton:
-        skeleton = _DOUBLE.sub(r"\1", skeleton.replace("nq", "ng"))
+        skeleton = without_runs(skeleton.replace("nq", "ng"))
     return skeleton
 
 
@@ -267,6 +291,8 @@ def _latin_first_syllable(t: str) -> str:
 
 def latin_skeleton(token: str) -> str:
     """Skeleton of one normalized (lower-case ASCII) Latin word. ``latin_skeleton("hosseini") == "hsInI"``."""
+    if token.isascii() and token.isalpha() and token.islower():  # letters a-z only
+        return _latin_skeleton(token)
     t = _LATIN_NON_ALPHA.sub("", token)
     return _latin_skeleton(t) if t else ""
 
@@ -293,16 +319,20 @@ def _latin_skeleton(t: str) -> str:
         initial = "E"
         if len(t) > 2:
             t = _LATIN_INITIAL.sub("", t)
-    t = _LATIN_DIGRAPH.sub(lambda m: _LATIN_DIGRAPH_MAP[m.group(0)], t)
+    for group, symbol in _LATIN_DIGRAPH_CHAIN:
+        if group in t:
+            t = t.replace(group, symbol)
+    t = t.translate(_FROM_STAND_IN)
     if "|" in t:
         t = t.replace("|", "")
     final = ""
     if len(t) > 1:
-        if _LATIN_FINAL_E.search(t):
+        last, before = t[-1], t[-2]
+        if last == "e" and before not in "aeiouAEIOUY":  # after a consonant or y
             final, t = "h", t[:-1]
-        elif _LATIN_FINAL_A.search(t):
+        elif last == "a" and before not in "ou":
             final, t = "A", t[:-1]
-        elif t[-1] == "o" and _LATIN_VOWEL.search(t, 0, len(t) - 1):
+        elif last == "o" and _LATIN_VOWEL.search(t, 0, len(t) - 1):
             final, t = "U", t[:-1]
     if not exempt:
         t = _latin_first_syllable(t)
@@ -319,7 +349,21 @@ def _maksura_before_suffix(t: str) -> str:
     return t
 
 
+_letters_memo: dict[str, str] = {}
+
+
 def persian_letters(token: str) -> str:
+    """:func:`_persian_letters`, memoized: the key and the similarity's symbols both read a
+    word's letters."""
+    letters = _letters_memo.get(token)
+    if letters is None:
+        if len(_letters_memo) >= 1 << 16:
+            _letters_memo.clear()
+        letters = _letters_memo[token] = _persian_letters(token)
+    return letters
+
+
+def _persian_letters(token: str) -> str:
     """The letters of a Persian word with the spellings that read otherwise rewritten.
 
     Alef maksura endings read as alef (also before a compound suffix), خوا as خا where the و

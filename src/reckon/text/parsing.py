@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from reckon.text.keys import _collapse, _skeleton_memo, token_skeleton
+from reckon.text.keys import _collapse, _letters_memo, _skeleton_memo, token_skeleton
 from reckon.text.latin import _build_table as _latin_table
 from reckon.text.latin import read_transliteration
 from reckon.text.persian import _HAMZA_YEH_AS_YEH, _NEEDS_NFKC
@@ -426,3 +426,4 @@ def clear_caches() -> None:
     _PARSE_MEMO.clear()
     _READINGS_MEMO.clear()
     _skeleton_memo.clear()
+    _letters_memo.clear()

@@ -25,6 +25,7 @@ from reckon.text.keys import (
     _PERSIAN_SILENT_HE,
     PERSIAN_CONSONANTS,
     persian_letters,
+    without_runs,
 )
 
 CONSONANTS = "bptsjChxdzrSqfkglmnv"
@@ -68,7 +69,6 @@ _PERSIAN_MAP = {
     "\u0001": "vW",
     "\u0002": "vw",
 }
-_DOUBLE = re.compile(r"(.)\1+")
 #: Every unit _LATIN_UNITS finds in letters a-z → its symbols.
 _LATIN_UNIT_SYMBOLS = {**{ch: ch for ch in "abcdefghijklmnopqrstuvwxyz"}, **_LATIN_UNIT_MAP}
 #: The letters persian_letters leaves (and the two marks of وو and او below) → their symbols.
@@ -98,7 +98,7 @@ def latin_symbols(token: str) -> str:
             out = out[:-2] + "h"
     if "e" in out:
         out = _E_NEXT_TO_I.sub("", out)
-    return _DOUBLE.sub(r"\1", out)
+    return without_runs(out)
 
 
 def persian_symbols(token: str) -> str:
@@ -118,11 +118,11 @@ def persian_symbols(token: str) -> str:
     elif first == "W":
         first = "v"
     if len(t) == 1:
-        return _DOUBLE.sub(r"\1", first)
+        return without_runs(first)
     last = _PERSIAN_MAP.get(t[-1], "")
     if last == "Â":
         last = "A"
-    return _DOUBLE.sub(r"\1", first + t[1:-1].translate(_PERSIAN_SYMBOLS) + last)
+    return without_runs(first + t[1:-1].translate(_PERSIAN_SYMBOLS) + last)
 
 
 def token_symbols(token: str) -> tuple[str, bool]:
