@@ -61,7 +61,7 @@ def test_a_name_has_the_parsed_tokens_and_key(name):
     store = _store.STORE
     (name_id,) = store.ids([name])
     assert _store_tokens(store, name_id) == _parsed_tokens(name)
-    assert store.keys[name_id] == name_key(name)
+    assert store.key_list(np.array([name_id])) == [name_key(name)]
 
 
 def test_names_in_one_batch_have_their_parsed_tokens_and_keys():

@@ -34,8 +34,12 @@ _AHEAD = 2
 
 # The helpers called for every pair of names or of tokens are inlined (inline="always"): a
 # call with array arguments updates each array's reference count atomically on entry and on
-# exit, which took a quarter of the time of the loop. _token_cost is not: the code compiled
-# for it decides the last bit of some sums (fastmath), and scores must stay what they were.
+# exit, which took a quarter of the time of the loop.
+#
+# No function here is compiled with fastmath: it lets LLVM fuse and reorder floating-point
+# operations differently in each place a helper is compiled into, and scores differed in their
+# last digit between a process that compiled the kernel and one that loaded it from numba's
+# cache (tests/text/test_reproducible.py). Plain IEEE arithmetic gives the same score anywhere.
 
 
 @intrinsic
@@ -59,7 +63,7 @@ def _prefetch(typingctx, array, index):  # pragma: no cover - numba
     return types.void(array, index), codegen
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _token_cost(sym, a0, a1, pa, b0, b1, pb, sub, gap, prev, cur):  # pragma: no cover - numba
     """Weighted edit distance of sym[a0:a1] and sym[b0:b1] → (cost, weight_a, weight_b)."""
     n = b1 - b0
@@ -94,7 +98,7 @@ def _token_cost(sym, a0, a1, pa, b0, b1, pb, sub, gap, prev, cur):  # pragma: no
     return prev[n], wa, wb
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always")
 def _edge_cost(sym, a0, a1, b0, b1, sub, first_cost, final_cost):  # pragma: no cover - numba
     """Extra cost for a different first consonant or a different final i-sound."""
     extra = 0.0
@@ -156,7 +160,7 @@ def _same_token(sym, tok_start, tok_persian, x, y):  # pragma: no cover - numba
     return same
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always")
 def _token_similarity(sym, tok_start, x, y, sub, params, c, wa, wb):  # pragma: no cover - numba
     """(similarity, weight) of tokens x and y, as float32 values, from their alignment:
     ``c, wa, wb = _token_cost(...)`` of x and y in that order (see :func:`_oriented`)."""
@@ -212,7 +216,7 @@ def _rehash(table, slots):  # pragma: no cover - numba
     return new
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+@numba.njit(cache=True, nogil=True, inline="always")
 def _pair_score(na, nb, params, sims, wts, used):  # pragma: no cover - numba
     """Score of two names of na and nb tokens given their token similarities in sims/wts,
     tokens matched best first (marked in used), as if they had as many tokens: → (score,
@@ -252,7 +256,7 @@ def _pair_score(na, nb, params, sims, wts, used):  # pragma: no cover - numba
     return worst_w * worst + (1.0 - worst_w) * (total_ws / total_w), total_w
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True)
+@numba.njit(cache=True, nogil=True)
 def _uneven_score(
     score, total_w, tids, ta, na, tb, nb, sym, tok_start, tok_persian, tok_weight, sub, gap,
     params, prev, cur, used, buf,
@@ -290,7 +294,7 @@ def _uneven_score(
     return score
 
 
-@numba.njit(cache=True, nogil=True, fastmath=True)
+@numba.njit(cache=True, nogil=True)
 def scores(
     ia, ib, tid_start, tid_end, name_tids, sym, tok_start, tok_persian, tok_weight, max_len,
     sub, gap, params, table, count, max_slots, window, min_hits, bypass_length,

@@ -328,7 +328,6 @@ class NameStore:
                 self.joins, self.n_joins = add_joins(
                     self.joins, self.n_joins, left, right, np.array(joined, dtype=np.int64)
                 )
-        self._add_key_strings(before, n)
 
     def _parse_whole(self, ids: np.ndarray) -> None:
         """Names parsed whole by Python (see :meth:`_add_words`)."""
@@ -349,18 +348,16 @@ class NameStore:
             self.key_start[p], self.n_key_bytes = self.n_key_bytes, self.n_key_bytes + len(key)
             self.key_end[p] = self.n_key_bytes
 
-    def _add_key_strings(self, before: int, n: int) -> None:
+    def key_list(self, ids: np.ndarray) -> list[str]:
+        """The keys of names given by id (as strings, made for names new since the last call:
+        the similarity, which does not need them, does not pay for them)."""
         from reckon.text._compose import gather
 
-        data, offsets = gather(
-            np.arange(before, n, dtype=np.int64), self.key_bytes, self.key_start, self.key_end
-        )
-        text = data.tobytes().decode("ascii")
-        bounds = offsets.tolist()
-        self.keys += [text[s:e] for s, e in pairwise(bounds)]
-
-    def key_list(self, ids: np.ndarray) -> list[str]:
-        """The keys of names given by id."""
+        if len(self.keys) < self.n_names:
+            new = np.arange(len(self.keys), self.n_names, dtype=np.int64)
+            data, offsets = gather(new, self.key_bytes, self.key_start, self.key_end)
+            text = data.tobytes().decode("ascii")
+            self.keys += [text[s:e] for s, e in pairwise(offsets.tolist())]
         return list(map(self.keys.__getitem__, ids.tolist()))
 
 

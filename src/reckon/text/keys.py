@@ -434,9 +434,9 @@ def token_skeleton(token: str) -> str:
         sk = latin_skeleton(token)
     elif _ARABIC_LETTER.search(token):
         latin_part = _LATIN_NON_ALPHA.sub("", token)
-        sk = join_skeletons(
-            (persian_skeleton(token), latin_skeleton(latin_part) if latin_part else "")
-        )
+        sk = persian_skeleton(token)  # collapsed already: joined with nothing, it stays
+        if latin_part:
+            sk = join_skeletons((sk, latin_skeleton(latin_part)))
     else:
         sk = latin_skeleton(token)
     if len(_skeleton_memo) >= 1 << 20:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import partial
 from typing import NamedTuple
 
 from reckon.text.keys import _collapse, _letters_memo, _skeleton_memo, token_skeleton
@@ -132,6 +133,9 @@ class _Word(NamedTuple):
     bits: int  # script bits (1 Arabic-script letters, 2 other letters) and _NEEDS_PARSE
 
 
+_new_word = partial(tuple.__new__, _Word)  # _Word(...) without the Python-level __new__
+
+
 class _Parsed(NamedTuple):
     tokens: tuple[str, ...]
     skeletons: tuple[str, ...]
@@ -204,12 +208,15 @@ def _clean_word(word: str) -> _Word:
         bits = _script_bits(word)
     tokens = tuple(s.split())
     get = _skeleton_memo.get
-    skeletons = tuple(get(t) or token_skeleton(t) for t in tokens)
+    if len(tokens) == 1:  # the common case, without a generator
+        skeletons = (get(tokens[0]) or token_skeleton(tokens[0]),)
+    else:
+        skeletons = tuple(get(t) or token_skeleton(t) for t in tokens)
     if not _AFFIXES.isdisjoint(tokens) or not HONORIFICS.isdisjoint(tokens):
         bits |= _AFFIX_BIT
     if not COMPOUND_FIRST.isdisjoint(skeletons):
         bits |= _COMPOUND_BIT
-    out = _Word(tokens, skeletons, bits)
+    out = _new_word((tokens, skeletons, bits))
     if len(_WORD_MEMO) >= _MEMO_LIMIT:
         _WORD_MEMO.clear()
     _WORD_MEMO[word] = out
