@@ -38,6 +38,7 @@ PENDING = 1  # a joined pair of tokens is not in the table yet
 WHOLE = 2  # a word needs the whole-name parse (a comma, presentation forms)
 
 _EMPTY = -1
+_RECENT = 1 << 10  # slots of intern_strings' cache of strings seen last
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
@@ -96,6 +97,17 @@ def _hash(data, start, end):  # pragma: no cover - numba
     return h
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _equal(x, x0, x1, y, y0, y1):  # pragma: no cover - numba
+    """Whether the bytes x[x0:x1] and y[y0:y1] are the same."""
+    same = x1 - x0 == y1 - y0
+    r = 0
+    while same and r < x1 - x0:
+        same = x[x0 + r] == y[y0 + r]
+        r += 1
+    return same
+
+
 @numba.njit(cache=True, nogil=True)
 def _find(data, start, end, h, table, stored, stored_start, hashes):  # pragma: no cover
     """Slot of the byte string data[start:end] (hash h) in an open-addressing table of ids
@@ -107,15 +119,10 @@ def _find(data, start, end, h, table, stored, stored_start, hashes):  # pragma: 
         i = table[slot]
         if i < 0:
             return slot
-        if hashes[i] == h and stored_start[i + 1] - stored_start[i] == end - start:
-            s0 = stored_start[i]
-            same = True
-            for r in range(end - start):
-                if stored[s0 + r] != data[start + r]:
-                    same = False
-                    break
-            if same:
-                return slot
+        if hashes[i] == h and _equal(
+            data, start, end, stored, stored_start[i], stored_start[i + 1]
+        ):
+            return slot
         slot = (slot + 1) & mask
 
 
@@ -140,21 +147,26 @@ def intern_strings(data, starts, ends, table, stored, stored_start, hashes, n): 
     the ids from the old count up, in the order they first appear.
     """
     ids = np.empty(starts.shape[0], dtype=np.int64)
+    # The strings seen last, by hash: candidate pairs come in blocks, which repeat a few
+    # dozen names; finding them here costs no wait for memory, as a large table's slots do.
+    recent = np.full(_RECENT, _EMPTY, dtype=np.int64)
     for p in range(starts.shape[0]):
         start = starts[p]
         end = ends[p]
-        if p > 0 and end - start == ends[p - 1] - starts[p - 1]:
+        if p > 0 and _equal(data, start, end, data, starts[p - 1], ends[p - 1]):
             # lists and candidate pairs often repeat a name at once: no hash, no table
-            previous = starts[p - 1]
-            same = True
-            for r in range(end - start):
-                if data[start + r] != data[previous + r]:
-                    same = False
-                    break
-            if same:
-                ids[p] = ids[p - 1]
-                continue
+            ids[p] = ids[p - 1]
+            continue
         h = _hash(data, start, end)
+        r = np.int64(h) & (_RECENT - 1)
+        i = recent[r]
+        if (
+            i >= 0
+            and hashes[i] == h
+            and _equal(data, start, end, stored, stored_start[i], stored_start[i + 1])
+        ):
+            ids[p] = i
+            continue
         slot = _find(data, start, end, h, table, stored, stored_start, hashes)
         i = table[slot]
         if i < 0:
@@ -169,6 +181,7 @@ def intern_strings(data, starts, ends, table, stored, stored_start, hashes, n): 
             n += 1
             if 2 * n > table.shape[0]:  # half full: rebuild twice as large
                 table = _rebuilt(table, hashes, n)
+        recent[r] = i
         ids[p] = i
     return ids, table, stored, stored_start, hashes, n
 
