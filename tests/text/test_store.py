@@ -140,11 +140,12 @@ def test_compiled_word_splitting_is_str_split(first, second):
             data[s:e].decode("utf-8", "surrogatepass") for s, e in zip(w_start, w_end, strict=True)
         ]
         assert words == [w for n in names for w in n.split()]
-        ids, table, stored, stored_start, hashes, n_new = intern_strings(
+        ids, table, stored, stored_start, hashes, n_new, first = intern_strings(
             buffer, w_start, w_end, table, stored, stored_start, hashes, n_words
         )
         for word in words:
             seen.setdefault(word, len(seen))
         assert ids.tolist() == [seen[w] for w in words]
+        assert [ids[p] for p in first] == list(range(n_words, n_new))  # where each is new
         n_words = n_new
     assert n_words == len(seen)

@@ -143,10 +143,13 @@ def _rebuilt(table, hashes, n):  # pragma: no cover - numba
 def intern_strings(data, starts, ends, table, stored, stored_start, hashes, n):  # pragma: no cover
     """Ids of the byte strings data[starts[p]:ends[p]], new ones added to the table.
 
-    Returns (ids, the table and its arrays, maybe grown, and the count of ids); new strings get
-    the ids from the old count up, in the order they first appear.
+    Returns (ids, the table and its arrays, maybe grown, the count of ids, and where each new
+    string first appears); new strings get the ids from the old count up, in the order they
+    first appear.
     """
     ids = np.empty(starts.shape[0], dtype=np.int64)
+    first = np.empty(starts.shape[0], dtype=np.int64)
+    n0 = n
     # The strings seen last, by hash: candidate pairs come in blocks, which repeat a few
     # dozen names; finding them here costs no wait for memory, as a large table's slots do.
     recent = np.full(_RECENT, _EMPTY, dtype=np.int64)
@@ -178,12 +181,13 @@ def intern_strings(data, starts, ends, table, stored, stored_start, hashes, n): 
             hashes = _grown_to(hashes, i + 1)
             hashes[i] = h
             table[slot] = i
+            first[i - n0] = p
             n += 1
             if 2 * n > table.shape[0]:  # half full: rebuild twice as large
                 table = _rebuilt(table, hashes, n)
         recent[r] = i
         ids[p] = i
-    return ids, table, stored, stored_start, hashes, n
+    return ids, table, stored, stored_start, hashes, n, first[: n - n0]
 
 
 @numba.njit(cache=True, nogil=True)

@@ -148,6 +148,7 @@ class NameStore:
         self.word_tok_start = np.zeros(1 << 12, dtype=np.int64)
         self.word_whole = np.empty(1 << 12, dtype=np.bool_)
         # names: their bytes, tokens with symbols (similarity) and key, as spans of flat arrays
+        self.name_ids: dict[str | None, int] = {}  # name as given → id
         self.name_table = np.full(1 << 12, -1, dtype=np.int64)
         self.name_bytes = np.empty(1 << 16, dtype=np.uint8)
         self.name_byte_start = np.zeros(1 << 12, dtype=np.int64)
@@ -232,21 +233,33 @@ class NameStore:
     # --- names ----------------------------------------------------------------------------
 
     def ids(self, names: Sequence[str | None]) -> np.ndarray:
-        """Ids of the names (None and "" are the empty name), new ones interned."""
-        from reckon.text._compose import intern_strings
+        """Ids of the names (None and "" are the empty name), new ones interned.
 
+        Names seen before are found in a dictionary (by the strings' cached hashes); a batch
+        with new names is interned whole by its bytes.
+        """
         if not len(names):
             return np.empty(0, dtype=np.int64)
+        if not isinstance(names, list | tuple):  # read by position below
+            names = list(names)
+        known = self.name_ids
+        n = len(names)
+        if n <= 16 or all(names[i] in known for i in range(0, n, n // 8)):
+            try:  # all names seen before, as a sample says: one pass
+                return np.array(list(map(known.__getitem__, names)), dtype=np.int64)
+            except (KeyError, TypeError):  # the first new name stops it
+                pass
+        from reckon.text._compose import intern_strings
+
         try:
             data, starts, ends = _utf8(names)
         except TypeError:
-            names = [_as_text(n) for n in names]
-            data, starts, ends = _utf8(names)
+            data, starts, ends = _utf8([_as_text(n) for n in names])
         buffer = np.frombuffer(data, dtype=np.uint8)
         before = self.n_names
         (
             ids, self.name_table, self.name_bytes, self.name_byte_start, self.name_hash,
-            self.n_names,
+            self.n_names, first,
         ) = intern_strings(
             buffer, starts, ends, self.name_table, self.name_bytes, self.name_byte_start,
             self.name_hash, self.n_names,
@@ -255,13 +268,15 @@ class NameStore:
             gc_was_enabled = gc.isenabled()
             gc.disable()  # many small objects, no cycles: the cycle collector only slows this
             try:
-                self._add_names(buffer, before)
+                self._add_names(before)
+                new = map(names.__getitem__, first.tolist())
+                known.update(zip(new, range(before, self.n_names), strict=True))
             finally:
                 if gc_was_enabled:
                     gc.enable()
         return ids
 
-    def _add_names(self, buffer: np.ndarray, before: int) -> None:
+    def _add_names(self, before: int) -> None:
         """Compose the names with ids before.. (their bytes are in the store)."""
         from reckon.text._compose import (
             PENDING,
@@ -282,7 +297,7 @@ class NameStore:
         words_before = self.n_words
         (
             words, self.word_table, self.word_bytes, self.word_byte_start, self.word_hash,
-            self.n_words,
+            self.n_words, _,
         ) = intern_strings(
             stored, w_start, w_end, self.word_table, self.word_bytes, self.word_byte_start,
             self.word_hash, self.n_words,

@@ -253,9 +253,13 @@ def name_similarity_batch(a: Sequence[str | None], b: Sequence[str | None]) -> n
         for lo in range(0, len(a), _CHUNK):
             if st.full:
                 st.clear()
-            whole = len(a) <= _CHUNK  # one chunk: no copy of the lists
-            ia = st.ids(a if whole else a[lo : lo + _CHUNK])
-            ib = st.ids(b if whole else b[lo : lo + _CHUNK])
+            if len(a) == 1:  # one pair (name_similarity): one lookup of both names
+                both = st.ids([a[0], b[0]])
+                ia, ib = both[:1], both[1:]
+            else:
+                whole = len(a) <= _CHUNK  # one chunk: no copy of the lists
+                ia = st.ids(a if whole else a[lo : lo + _CHUNK])
+                ib = st.ids(b if whole else b[lo : lo + _CHUNK])
             pairs = _PAIRS
             pairs.sync(st)
             out[lo : lo + len(ia)], pairs.table, pairs.count = scores(
