@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from _machine import append_results, machine
+from _machine import append_results, machine, reference_seconds
 
 import reckon.text as text
 from reckon.text import names as _names
@@ -347,6 +347,27 @@ def speed(n_names: int, n_pairs: int) -> list[tuple[str, str, str]]:
         )
     )
 
+    # --- similarity as linkage calls it: names as import stores them (normalized), whose words
+    # the features step has keyed (reckon.link.features), the similarity's own caches cold
+    stored = {name: text.normalize_name(name).normalized for name in set(a) | set(b)}
+    na, nb = [stored[x] for x in a], [stored[y] for y in b]
+
+    def words_keyed_similarity_cold() -> None:
+        clear_caches()
+        for name in set(na) | set(nb):
+            for token in name.split():
+                text.name_key(token)
+        _similarity.clear_caches()
+
+    t = best(lambda: text.name_similarity_batch(na, nb), words_keyed_similarity_cold)
+    out.append(
+        (
+            "name_similarity_batch (as linkage calls it: the same pairs' names as import stores "
+            "them, their words keyed by the features step), similarity caches cold",
+            *t.rate(len(a), "pairs"),
+        )
+    )
+
     # --- similarity, worst case: random pairs of names of random words
     n_rec = min(100_000, n_names)
     recs = names[:n_rec]
@@ -417,11 +438,16 @@ def main() -> None:
     )
     if not args.no_speed:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        before = reference_seconds()
+        rows_speed = speed(args.names, args.pairs)
+        after = reference_seconds()
         out += "\n" + render(
             f"Speed, one core (single-threaded; rates use CPU time, best of {REPEAT} runs, because "
             f"the machine was shared: load average {load:.1f} on {os.cpu_count()} cores; "
-            "wall-clock rates in the notes):",
-            speed(args.names, args.pairs),
+            "wall-clock rates in the notes). Machine reference (benchmarks/_machine.py, a fixed "
+            f"Python loop; lower is faster): {before:.3f} s before these runs, {after:.3f} s "
+            "after:",
+            rows_speed,
         )
     command = f".venv/bin/python benchmarks/names.py --split {args.split}"
     body = f"Command: `{command}`\n\n{out}"
