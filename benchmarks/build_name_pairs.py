@@ -22,7 +22,9 @@ How it works, in short:
    (random people, siblings sharing a surname, and hard negatives: a unit swapped for a
    different but close one, e.g. حسینی/حسنی, Hosseini/Hassani).
 
-Run: ``.venv/bin/python benchmarks/build_name_pairs.py [--source DIR] [--out FILE]``.
+Run: ``.venv/bin/python benchmarks/build_name_pairs.py [--source DIR] [--out FILE]``; with
+``--extended``, the extended held-out sample (name_pairs_extended.csv: test units only, ten times
+the test split's pairs, another seed, none of the main file's pairs).
 The rules of reckon.text are not used here, so the labels do not depend on them.
 """
 
@@ -397,16 +399,30 @@ class Builder:
         return (a, b) if rng.random() < 0.5 else (b, a)
 
 
-def build(source: Path, out: Path) -> dict[str, int]:
-    rng = random.Random(SEED)
+#: The extended held-out sample: test units only, ten times the test split's pairs, another
+#: seed, none of the pairs of name_pairs.csv (a larger sample of the same population, for a
+#: tighter estimate; never used to tune a rule).
+EXTENDED_SEED = 20261207
+EXTENDED_FACTOR = 10
+DEFAULT_EXTENDED_OUT = HERE / "data" / "name_pairs_extended.csv"
+
+
+def build(source: Path, out: Path, extended: bool = False) -> dict[str, int]:
+    rng = random.Random(EXTENDED_SEED if extended else SEED)
     units = load_units(source)
     given, surname, kept, dropped = load_people(source, units)
     builder = Builder(given, surname, units, rng)
     rows = []
-    for split in ("dev", "test"):
+    taken: set[tuple[str, str]] = set()
+    if extended:  # the pairs of the main file, in either order
+        with open(DEFAULT_OUT, encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                taken |= {(r["name_a"], r["name_b"]), (r["name_b"], r["name_a"])}
+    for split in ("test",) if extended else ("dev", "test"):
         for pair_type, kind, label, count in PLAN:
+            count *= EXTENDED_FACTOR if extended else 1
             made = 0
-            seen: set[tuple[str, str]] = set()
+            seen: set[tuple[str, str]] = set(taken)
             attempts = 0
             while made < count and attempts < count * 50:
                 attempts += 1
@@ -417,8 +433,8 @@ def build(source: Path, out: Path) -> dict[str, int]:
                 made += 1
                 rows.append(
                     {
-                        "pair_id": f"{split}-{len(rows) + 1:05d}",
-                        "split": split,
+                        "pair_id": f"{'extended' if extended else split}-{len(rows) + 1:05d}",
+                        "split": "extended" if extended else split,
                         "pair_type": pair_type,
                         "kind": kind,
                         "label": label,
@@ -437,10 +453,16 @@ def build(source: Path, out: Path) -> dict[str, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--extended",
+        action="store_true",
+        help="build the extended held-out sample (test units only) instead",
+    )
     args = ap.parse_args()
-    stats = build(args.source, args.out)
-    print(", ".join(f"{k}: {v}" for k, v in stats.items()), f"→ {args.out}")
+    out = args.out or (DEFAULT_EXTENDED_OUT if args.extended else DEFAULT_OUT)
+    stats = build(args.source, out, extended=args.extended)
+    print(", ".join(f"{k}: {v}" for k, v in stats.items()), f"→ {out}")
 
 
 if __name__ == "__main__":
