@@ -24,7 +24,8 @@ How it works, in short:
 
 Run: ``.venv/bin/python benchmarks/build_name_pairs.py [--source DIR] [--out FILE]``; with
 ``--extended``, the extended held-out sample (name_pairs_extended.csv: test units only, ten times
-the test split's pairs, another seed, none of the main file's pairs).
+the test split's pairs, another seed, none of the main file's pairs); with ``--extended dev``,
+the same of the dev units (name_pairs_extended_dev.csv), a larger sample to tune rules on.
 The rules of reckon.text are not used here, so the labels do not depend on them.
 """
 
@@ -405,10 +406,17 @@ class Builder:
 EXTENDED_SEED = 20261207
 EXTENDED_FACTOR = 10
 DEFAULT_EXTENDED_OUT = HERE / "data" / "name_pairs_extended.csv"
+DEFAULT_EXTENDED_DEV_OUT = HERE / "data" / "name_pairs_extended_dev.csv"
 
 
-def build(source: Path, out: Path, extended: bool = False) -> dict[str, int]:
-    rng = random.Random(EXTENDED_SEED if extended else SEED)
+def _extended_split(units_of: str) -> str:
+    return "extended" if units_of == "test" else "extended-dev"
+
+
+def build(
+    source: Path, out: Path, extended: bool = False, units_of: str = "test"
+) -> dict[str, int]:
+    rng = random.Random((EXTENDED_SEED + (units_of == "dev")) if extended else SEED)
     units = load_units(source)
     given, surname, kept, dropped = load_people(source, units)
     builder = Builder(given, surname, units, rng)
@@ -418,7 +426,7 @@ def build(source: Path, out: Path, extended: bool = False) -> dict[str, int]:
         with open(DEFAULT_OUT, encoding="utf-8") as f:
             for r in csv.DictReader(f):
                 taken |= {(r["name_a"], r["name_b"]), (r["name_b"], r["name_a"])}
-    for split in ("test",) if extended else ("dev", "test"):
+    for split in (units_of,) if extended else ("dev", "test"):
         for pair_type, kind, label, count in PLAN:
             count *= EXTENDED_FACTOR if extended else 1
             made = 0
@@ -433,8 +441,8 @@ def build(source: Path, out: Path, extended: bool = False) -> dict[str, int]:
                 made += 1
                 rows.append(
                     {
-                        "pair_id": f"{'extended' if extended else split}-{len(rows) + 1:05d}",
-                        "split": "extended" if extended else split,
+                        "pair_id": f"{_extended_split(split) if extended else split}-{len(rows) + 1:05d}",
+                        "split": _extended_split(split) if extended else split,
                         "pair_type": pair_type,
                         "kind": kind,
                         "label": label,
@@ -456,12 +464,18 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument(
         "--extended",
-        action="store_true",
-        help="build the extended held-out sample (test units only) instead",
+        nargs="?",
+        const="test",
+        choices=["test", "dev"],
+        help="build an extended sample instead: of the test units (held out, the default) or "
+        "of the dev units (for tuning)",
     )
     args = ap.parse_args()
-    out = args.out or (DEFAULT_EXTENDED_OUT if args.extended else DEFAULT_OUT)
-    stats = build(args.source, out, extended=args.extended)
+    default_out = {None: DEFAULT_OUT, "test": DEFAULT_EXTENDED_OUT, "dev": DEFAULT_EXTENDED_DEV_OUT}
+    out = args.out or default_out[args.extended]
+    stats = build(
+        args.source, out, extended=args.extended is not None, units_of=args.extended or "test"
+    )
     print(", ".join(f"{k}: {v}" for k, v in stats.items()), f"→ {out}")
 
 

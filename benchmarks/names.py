@@ -15,7 +15,7 @@ Speed is measured on one core, as CPU time (best of ``--repeat`` runs), in two k
   of distinct words) and pairs drawn at random among them, so that hardly a pair of words
   repeats.
 
-Run: ``.venv/bin/python benchmarks/names.py [--split test|dev|all|extended] [--errors N] [--no-speed]
+Run: ``.venv/bin/python benchmarks/names.py [--split test|dev|all|extended|extended-dev] [--errors N] [--no-speed]
 [--no-write]``. Prints a Markdown table and appends it to benchmarks/RESULTS.md.
 """
 
@@ -40,13 +40,19 @@ from reckon.text import similarity as _similarity
 HERE = Path(__file__).resolve().parent
 PAIRS = HERE / "data" / "name_pairs.csv"
 EXTENDED = HERE / "data" / "name_pairs_extended.csv"  # test units only, see build_name_pairs.py
+EXTENDED_DEV = HERE / "data" / "name_pairs_extended_dev.csv"  # dev units only, for tuning
 
 
 def load_pairs(split: str) -> list[dict[str, str]]:
-    """Pairs of a split of name_pairs.csv ("all": both), or the extended held-out sample."""
-    with open(EXTENDED if split == "extended" else PAIRS, encoding="utf-8") as f:
+    """Pairs of a split of name_pairs.csv ("all": both), or of an extended sample."""
+    path = {"extended": EXTENDED, "extended-dev": EXTENDED_DEV}.get(split, PAIRS)
+    with open(path, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    return rows if split in ("all", "extended") else [r for r in rows if r["split"] == split]
+    return (
+        rows
+        if split in ("all", "extended", "extended-dev")
+        else [r for r in rows if r["split"] == split]
+    )
 
 
 def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -421,7 +427,9 @@ def render(title: str, rows: list[tuple[str, str, str]]) -> str:
 def main() -> None:
     global REPEAT
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", default="test", choices=["test", "dev", "all", "extended"])
+    ap.add_argument(
+        "--split", default="test", choices=["test", "dev", "all", "extended", "extended-dev"]
+    )
     ap.add_argument("--errors", type=int, default=0, help="print up to N errors of each sort")
     ap.add_argument("--no-speed", action="store_true")
     ap.add_argument("--no-write", action="store_true", help="do not append to RESULTS.md")

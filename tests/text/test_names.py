@@ -201,6 +201,19 @@ SAME_KEY = [
     ("راضیه", "Razieh", "Raziyeh", "Raziye"),
     ("زهرا", "Zahra", "Zahraa"),
     ("قشقاییان", "Ghashghaeian", "Ghashghaean", "Ghashghayan"),
+    # no Persian syllable starts with two consonants: Latin's first consonant is a syllable of
+    # its own (Br-oujerdi), and after an initial vowel the consonant closes its syllable (Ir-loo)
+    ("بروجردی", "Broujerdi", "Boroujerdi", "Borujerdi"),
+    ("فروزان", "Frouzan", "Forouzan"),
+    ("برومند", "Brumand", "Boroumand"),
+    ("ایرلو", "Irloo", "Irlou"),
+    # after an initial و (v) the next و is a later syllable's
+    ("وثوقی", "Vosoughi", "Vossoughi", "Vosughi"),
+    # an initial ئ carries a vowel, as ا does
+    ("ئیلانلو", "ایلانلو", "Eilanlu"),
+    # a silent ه before سادات and گل in a joined compound
+    ("آمنه‌سادات", "Amenesadat", "Ameneh-Sadat"),
+    ("تیره‌گل", "Tiregol", "Tirehgol"),
 ]
 
 
@@ -338,10 +351,6 @@ OTHER_READINGS = [
     ("Shahrukh", "شاهرخ"),
     ("علیموسوی", "Ali Mousavi"),
     ("Alimousavi", "علی موسوی"),
-    # a vowel Latin does not write between a first consonant and r or l
-    ("Broujerdi", "بروجردی"),
-    ("Frouzan", "فروزان"),
-    ("Brumand", "Boroumand"),
     # a silent ه before the suffix ای
     ("خامنه‌ای", "Khamenei"),
     ("قمشه‌ای", "Ghomshei"),
@@ -364,6 +373,25 @@ OTHER_READINGS = [
     ("آقا محمدی", "Aghamohammadi"),
     ("خدا داد", "خداداد"),
     ("Khoda Dad", "Khodadad"),
+    # a second part starting with a vowel, written apart: its vowel letter is medial joined
+    ("Riz Ali", "ریزعلی"),
+    ("ریز علی", "Rizali"),
+    # a short vowel written u before a joined second part
+    ("Yusuf-Ali", "یوسفعلی"),
+    # jh as j + h between vowels (Haj-Hosseini), European j before n (Hosejni)
+    ("Haj-Hosseini", "حاج‌حسینی"),
+    ("Hosejni", "حسینی"),
+    # a silent ه after a consonant و before a suffix
+    ("گیوه‌چی", "Givehchi"),
+    # q writes ق in the Arabic-style romanization, which writes a kasra i
+    ("Sadiq Milani", "صادق میلانی"),
+    ("Qabil", "قابل"),
+    # the Arabic article, which Persian may not write
+    ("al-Sabzawari", "سبزواری"),
+    ("al-Zahiri", "ظهیری"),
+    # g for ق or غ after a vowel
+    ("Hagigat", "حقیقت"),
+    ("Sadegi", "صادقی"),
 ]
 
 
@@ -401,6 +429,10 @@ NO_SHARED_KEY = [
     ("Pejman", "Peyman"),
     ("Sajjad", "Sayyad"),
     ("Mojdeh", "مائده"),
+    # "ae" writes ئ (a hamza), not ی; a g at the start of a word is گ
+    ("Faezi", "فیضی"),
+    ("Faezi", "Feyzi"),
+    ("Goli", "قلی"),
 ]
 
 

@@ -28,8 +28,10 @@ Persian                         Latin                                      symbo
 ا آ ع ء, short vowels           a e o, apostrophes ' ’ ʿ ʾ                 (none)
 ا آ ع as first letter           a e i o u as first letter                  E
 و in the first syllable (after  the vowels of the first syllable (u ou oo  (none)
-the first letter and any ا ع)   ow too, i y kept as I), and a v w after
-                                them (Javad, Kaveh, Mousavi's ou)
+the first letter and any ا ع;   ow too, i y kept as I), and a v w after
+not after an initial و, which   them (Javad, Kaveh, Mousavi's ou); the
+is v: وثوقی Vosoughi)           first syllable starts at one consonant
+                                (Broujerdi = Bo-roujerdi = بروجردی)
 و elsewhere (not first letter)  u ou oo ow, v w (not first letter)         U
 و as first letter               v w as first letter                        v
 ی                               i y ee (ei ey ai ay ie → one)              I
@@ -69,8 +71,8 @@ Word rules:
   (عیسی‌زاده = Isazadeh);
 * خوا at the start of a word, and in خواه / خواست, is read "kha" (خوانساری/Khansari,
   خواجه/Khajeh, دلخواسته/Delkhasteh; اخوان Akhavan keeps its v);
-* a silent ه before a compound suffix (زاده زادگان پور نژاد گر کار چی) is dropped when it
-  follows a consonant letter (شنبه‌زاده/Shanbezadeh, نقره‌کار/Noghrekar, کوره‌چیان/Kourechian;
+* a silent ه before a compound suffix (زاده زادگان پور نژاد گر کار چی سادات گل) is dropped
+  when it follows a consonant letter (آمنه‌سادات = Amenesadat, تیره‌گل = Tiregol) (شنبه‌زاده/Shanbezadeh, نقره‌کار/Noghrekar, کوره‌چیان/Kourechian;
   after ا و ی it is a consonant: شاه‌زاده/Shahzadeh), and so is the h of Latin "eh" before one
   (Shanbehzadeh); not before فر نیا, where به ده are words with a sounded ه (بهنیا Behnia);
 * a final ع is dropped before the final-vowel rule (شجاع/Shoja); after a consonant it is also
@@ -89,7 +91,8 @@ Conventions a single key cannot follow (a final a or ie for ه, a French ch, ph 
 or zh as two sounds, th for ث and dh for ذ, an o for a later و, a u for a later short vowel in
 a few names and in the second part of a joined compound, an e for a silent ه before -far/-nia,
 an assimilated ال, an e for a final ع, a silent ه before ای, دج as two sounds, the kunya ابو
-written اب) give *other readings* (:mod:`reckon.text.readings`), which
+written اب, European j for ی, a g for ق, an Arabic article Persian does not write, a compound's
+part written apart) give *other readings* (:mod:`reckon.text.readings`), which
 :func:`reckon.text.name_keys` adds after the rotations of a name. An i for a short vowel (a
 kasra) is a reading only in a name written in a scholarly romanization
 (:func:`~reckon.text.readings.latin_scholarly_readings`): elsewhere an i is ی (Hamid,
@@ -113,10 +116,63 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 
+#: Compound given names: a first part followed by a second part is one given name
+#: (محمد رضا = محمدرضا = Mohammad-Reza). Compared by skeleton, so every spelling counts
+#: (see :mod:`reckon.text.parsing`).
+COMPOUND_FIRST_WORDS = [
+    "mohammad",
+    "ali",
+    "amir",
+    "gholam",
+    "hossein",
+    "hassan",
+    "abbas",
+    "ahmad",
+    "ghorban",
+    "yousef",
+]
+COMPOUND_SECOND_WORDS = [
+    "reza",
+    "ali",
+    "hossein",
+    "hassan",
+    "mehdi",
+    "javad",
+    "bagher",
+    "taghi",
+    "sadegh",
+    "kazem",
+    "akbar",
+    "asghar",
+    "karim",
+    "amin",
+    "rahim",
+    "ebrahim",
+    "esmail",
+    "hadi",
+    "jafar",
+    "ghasem",
+    "rasoul",
+    "naghi",
+    "sharif",
+    "ahmad",
+    "mohammad",
+    "mahmoud",
+    "hossein",
+    "sina",
+    "saleh",
+    "hamid",
+    "majid",
+    "yousef",
+    "taher",
+    "ashraf",
+    "abbas",
+]
 #: Compound suffixes before which a silent final ه / "eh" is dropped.
-COMPOUND_SUFFIXES_PERSIAN = ("زاده", "زادگان", "پور", "نژاد", "گر", "کار", "چی")
+COMPOUND_SUFFIXES_PERSIAN = ("زاده", "زادگان", "پور", "نژاد", "گر", "کار", "چی", "سادات", "گل")
 COMPOUND_SUFFIXES_LATIN = (
     *("zade", "zada", "pour", "poor", "pur", "nejad", "nezhad", "nejhad", "gar", "kar", "chi"),
+    *("sadat", "gol"),
 )
 
 # --- Latin -----------------------------------------------------------------------------------
@@ -256,7 +312,7 @@ _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 #: (vowels, y after one, or a y after the onset: Kyumars = Kiumars, as no Persian word starts
 #: with two consonants), and a v/w after it.
 _LATIN_FIRST_SYLLABLE = re.compile(
-    r"^((?:[^aeiouyU]|^y(?=[aeiouU]))*)((?:[aeiouU]|y(?![aeiouU])|(?<=[^aeiouyU])y)+)([vw]+)?"
+    r"^((?:[^aeiouyU]|^y(?=[aeiouU]))?)((?:[aeiouU]|y(?![aeiouU])|(?<=[^aeiouyU])y)+)([vw]+)?"
 )
 #: An i/y of the first syllable's nucleus followed by another vowel (a hiatus: Ni-usha).
 _LATIN_HIATUS = re.compile("[iy](?=[aeouU])")
@@ -417,7 +473,9 @@ def _persian_skeleton(t: str, dj_one_sound: bool = True) -> str:
             t = _PERSIAN_INITIAL.sub("", t)
             if t and t[0] == "و":
                 t = t[1:]
-    if "و" in t[1:4] and not t.startswith("پور"):
+    # After an initial و (a consonant, v) the first syllable is v and an unwritten vowel, so the
+    # next و is a later syllable's (وثوقی = Vosoughi), as a Latin v's next vowel is the first.
+    if initial != "v" and "و" in t[1:4] and not t.startswith("پور"):
         t = _PERSIAN_FIRST_VAV.sub(r"\1", t)
     final = ""
     if len(t) > 1 and t[-1] == "ا":

@@ -18,10 +18,17 @@ from collections.abc import Sequence
 from functools import partial
 from typing import NamedTuple
 
-from reckon.text.keys import _collapse, _letters_memo, _skeleton_memo, token_skeleton
+from reckon.text.keys import (
+    COMPOUND_FIRST_WORDS,
+    COMPOUND_SECOND_WORDS,
+    _collapse,
+    _letters_memo,
+    _skeleton_memo,
+    token_skeleton,
+)
 from reckon.text.latin import _build_table as _latin_table
 from reckon.text.latin import read_transliteration
-from reckon.text.persian import _HAMZA_YEH_AS_YEH, _NEEDS_NFKC
+from reckon.text.persian import _NEEDS_NFKC, read_hamza_seat
 from reckon.text.persian import _build_table as _persian_table
 from reckon.text.readings import (
     latin_readings,
@@ -82,14 +89,6 @@ SUFFIXES: frozenset[str] = frozenset(
 #: Nouri Pour).
 BIDIRECTIONAL: frozenset[str] = frozenset(_words("pour poor pur پور"))
 
-#: Compound given names: a first part followed by a second part is one given name
-#: (محمد رضا = محمدرضا = Mohammad-Reza). Compared by skeleton, so every spelling counts.
-COMPOUND_FIRST_WORDS = _words("mohammad ali amir gholam hossein hassan abbas ahmad ghorban yousef")
-COMPOUND_SECOND_WORDS = _words(
-    "reza ali hossein hassan mehdi javad bagher taghi sadegh kazem akbar asghar karim amin "
-    "rahim ebrahim esmail hadi jafar ghasem rasoul naghi sharif ahmad mohammad mahmoud hossein "
-    "sina saleh hamid majid yousef taher ashraf abbas"
-)
 COMPOUND_FIRST: frozenset[str] = frozenset(token_skeleton(w) for w in COMPOUND_FIRST_WORDS)
 COMPOUND_SECOND: frozenset[str] = frozenset(token_skeleton(w) for w in COMPOUND_SECOND_WORDS)
 
@@ -168,7 +167,7 @@ def _clean(name: str) -> str:
             name = unicodedata.normalize("NFKC", name)
         name = read_transliteration(name)
         if "ئ" in name:
-            name = _HAMZA_YEH_AS_YEH.sub("ی", name).replace("ئ", "")
+            name = read_hamza_seat(name)
         s = name.translate(_NAME_TABLE).lower()
     if "," in s:
         head, _, tail = s.partition(",")
@@ -203,7 +202,7 @@ def _clean_word(word: str) -> _Word:
     else:
         s = read_transliteration(word)
         if "ئ" in s:
-            s = _HAMZA_YEH_AS_YEH.sub("ی", s).replace("ئ", "")
+            s = read_hamza_seat(s)
         s = s.translate(_NAME_TABLE).lower()
         bits = _script_bits(word)
     tokens = tuple(s.split())

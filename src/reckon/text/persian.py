@@ -108,6 +108,20 @@ def _build_table() -> dict[int, str | None]:
 
 _TABLE = _build_table()
 _HAMZA_YEH_AS_YEH = re.compile(r"ئ(?=[یيىې]|[^\w]|$)|ئ(?=[\d_])")
+_INITIAL_HAMZA_SEAT = re.compile(r"(?<![^\W\d_])ئ")  # not after a letter: a word's first
+
+
+def read_hamza_seat(text: str) -> str:
+    """ئ as Persian reads it: a vowel carrier at the start of a word, like ا (ئیلانلو =
+    ایلانلو = Eilanlu); ی before ی and at the end of a word (رضائی = رضایی); elsewhere a glide
+    that is not written (مسئول = مسول).
+
+    >>> read_hamza_seat("ئیلانلو رضائی مسئول")
+    'ایلانلو رضایی مسول'
+    """
+    return _HAMZA_YEH_AS_YEH.sub("ی", _INITIAL_HAMZA_SEAT.sub("ا", text)).replace("ئ", "")
+
+
 _SPACES = re.compile(r" {2,}")
 _NEEDS_NFKC = re.compile(r"[\ufb50-\ufdff\ufe70-\ufefe]")
 
@@ -120,6 +134,6 @@ def normalize_persian(text: str) -> str:
     if _NEEDS_NFKC.search(text):
         text = unicodedata.normalize("NFKC", text)
     if "ئ" in text:
-        text = _HAMZA_YEH_AS_YEH.sub("ی", text).replace("ئ", "")
+        text = read_hamza_seat(text)
     text = text.translate(_TABLE)
     return _SPACES.sub(" ", text).strip()

@@ -17,7 +17,9 @@ from reckon.text.keys import (
     _LATIN_NON_ALPHA,
     _PERSIAN_FIRST_VAV,
     _PERSIAN_NON_LETTER,
+    COMPOUND_SECOND_WORDS,
     COMPOUND_SUFFIXES_LATIN,
+    COMPOUND_SUFFIXES_PERSIAN,
     PERSIAN_CONSONANTS,
     _collapse,
     _latin_skeleton,
@@ -54,9 +56,10 @@ _MAX_SHORT_I = 3
 
 #: Signs of a scholarly romanization (ALA-LC, Arabic style), which writes a kasra i and a damma
 #: u where the Persian style writes e and o: a u that is not part of "ou" (Muhammad, Muzahhib,
-#: Shu'aei, Mahmud), or an initial i before two consonants, a kasra on ا (Ibrahim, Ismail,
-#: Ikhtisari; the Persian style writes Ebrahim, Esmail).
-_SCHOLARLY = re.compile(f"(?<!o)u|^i[{_CONSONANT}]{{2}}")
+#: Shu'aei, Mahmud), an initial i before two consonants, a kasra on ا (Ibrahim, Ismail,
+#: Ikhtisari; the Persian style writes Ebrahim, Esmail), or a q for ق (Sadiq, Qabil, Baqir; the
+#: Persian style writes gh).
+_SCHOLARLY = re.compile(f"(?<!o)u|^i[{_CONSONANT}]{{2}}|q")
 
 
 def scholarly_style(token: str) -> bool:
@@ -113,6 +116,13 @@ _OPEN_FIRST_PARTS = frozenset(
     for sk in (*COMPOUND_FIRST_PARTS_LATIN, *map(persian_skeleton, COMPOUND_FIRST_PARTS_PERSIAN))
     if sk.endswith("A")
 )
+#: Skeletons of the second parts of compound given names that start with a vowel (Ali, Akbar,
+#: Asghar, Abbas, Ahmad, Amin, Ebrahim, Esmail): in the joined word that vowel's letter (ا, ع)
+#: is medial and not written in the key, so "Riz Ali" is also read as ریزعلی is.
+_VOWEL_SECOND_PARTS = frozenset(
+    sk for sk in map(_latin_skeleton, COMPOUND_SECOND_WORDS) if sk.startswith("E")
+)
+_JOINED_SECOND_PARTS = frozenset(sk[1:] for sk in _VOWEL_SECOND_PARTS)  # Yusufali = یوسفعلی
 #: Where a second part may start in a joined Latin compound: a consonant (or digraph) and a
 #: u, ou or oo, the first syllable of that part.
 _LATIN_SECOND_PART = re.compile(r"(?<=[a-z]{2})(?=(?:[kgszc]h|[b-df-hj-np-tv-z])(?:o?u|oo))")
@@ -165,16 +175,12 @@ def _damma_readings(skeleton: str) -> list[str]:
         for stem, other in ((written, short), (short, written)):
             if skeleton.startswith(stem):
                 rest = skeleton[len(stem) :]
-                if rest[:1] == "I" or rest in _DAMMA_SUFFIXES:
+                if rest[:1] == "I" or rest in _DAMMA_SUFFIXES or rest in _JOINED_SECOND_PARTS:
                     out.append(other + rest)
                 break
     return out
 
 
-#: A first consonant before r or l and a vowel: Latin skips the vowel between them, as
-#: colloquial Persian does (Broujerdi, Frouzan), though no Persian word starts with two
-#: consonants.
-_INITIAL_CLUSTER = re.compile(f"^[{_CONSONANT.replace('h', '')}]h?(?=[rl][aeiouy])")
 #: Arabic-style dh (ذ, and ض ظ as pronounced in Arabic); after ma/me it is the d of Mohammad,
 #: Ahmad before a part starting with h (Mohammadhadi, Ahmadhossein).
 _ARABIC_DH = re.compile("(?<!m[ae])dh")
@@ -185,17 +191,23 @@ _KUNYA_U = re.compile(f"^abo?u(?=[{_CONSONANT.replace('l', '')}])")
 #: (Abedijan = Abedian, Hosejn = Husejn = Hossein): a j after i/y before a vowel, or after e/u
 #: at the end or before a final n. Elsewhere a j after a vowel is as often English ج (Pejman =
 #: پژمان, not Peyman; Hejazi, Mojtaba, Tajbakhsh), so it is not read so.
-_EUROPEAN_J = re.compile("(?<=[iy])j(?=[aeiou])|(?<=[eu])j(?=n?$)")
+_EUROPEAN_J = re.compile("(?<=[iy])j(?=[aeiou])|(?<=[eu])j(?=n|$)")
 #: French gu before e, i, y is گ (Guity = گیتی, Guilan = گیلان, Tchenguiz = چنگیز).
 _FRENCH_GU = re.compile("gu(?=[eiy])")
 #: Dutch and Indonesian oe before a consonant is u (Noeri = نوری, Mahmoed = محمود); not the
 #: o + e of Moein, Khoei.
 _DUTCH_OE = re.compile(f"oe(?=[{_CONSONANT}])")
 
+#: A g after a vowel, not of gh, read as ق or غ (Hagigat = حقیقت, Sadegi = صادقی, Agassi =
+#: آغاسی), as many spellings write the sound; the key reads it as گ.
+_G_FOR_QAF = re.compile("(?<=[aeiou])g(?!h)")
+#: The Arabic article al-, el- that Latin spellings write before a name which Persian writes
+#: without it (al-Sabzawari = سبزواری, al-Zahiri = ظهیری): before a consonant only.
+_ARTICLE = re.compile(f"^[ae]l(?=[{_CONSONANT}])")
 #: sh, zh after a vowel and before one may be two sounds across a syllable boundary (Es-hagh);
 #: a Persian syllable never starts with two consonants, so not at the start of a word.
 _TWO_SOUNDS = {
-    digraph: re.compile(f"(?<=[aeiouy]){digraph}(?=[aeiouy])") for digraph in ("sh", "zh")
+    digraph: re.compile(f"(?<=[aeiouy]){digraph}(?=[aeiouy])") for digraph in ("sh", "zh", "jh")
 }
 
 
@@ -213,8 +225,9 @@ def latin_readings(token: str) -> list[str]:
     an e before -far, -fard, -nia is a silent   Norastefar = نورسته‌فر
     ه, which Persian writes
     ch is ش (French), sch is ش (German)         Chemirani = شمیرانی, Schmidt = شمیت
-    sh, zh between vowels are two sounds        Eshagh = اسحاق, Azhari = ازهری (not
-                                                Shahab = Sahab)
+    sh, zh, jh between vowels are two sounds    Eshagh = اسحاق, Azhari = ازهری,
+                                                Hajhosseini = حاج‌حسینی (not Shahab =
+                                                Sahab)
     th is ث, dh is ذ ض ظ (Arabic style; not    Maytham = میثم, Othman = عثمان, Kadhem =
     the d + h of Mohammadhadi)                  کاظم, Murtadha = مرتضی
     ph is ف (French)                            Mostapha = مصطفی
@@ -222,18 +235,14 @@ def latin_readings(token: str) -> list[str]:
     the case ending, also written a or o
     an o after the first syllable is و (each    Kourosh = کوروش, Cameron = کامرون,
     one, or two)                                Zomorodi = زمرودی
-    a first consonant and r or l have a vowel   Broujerdi = بروجردی, Frouzan = فروزان,
-    between them, which Latin may not write     Brumand = برومند
-    (no Persian word starts with two
-    consonants): the u or ou after them is the
-    و of the second syllable
     a u, ou or oo starting the second part of   Shahmouradi = شاه‌مرادی, Khodamourad =
     a joined compound is that part's first      خدامراد, Mohammadhoussein = محمدحسین
     syllable (:data:`COMPOUND_FIRST_PARTS_LATIN`)
     the u or ou of a short vowel in a few       Yusuf = یوسف, Yunus = یونس, Koroush =
-    names (:data:`UNWRITTEN_DAMMA`)             کورش
-    j for ی after i/y before a vowel, or after  Abedijan = عابدیان, Hosejn = حسین (not
-    e/u at the end or before a final n          Pejman = پژمان)
+    names (:data:`UNWRITTEN_DAMMA`), also       کورش, Yusufali = یوسفعلی
+    before a joined second part
+    j for ی after i/y before a vowel, or after  Abedijan = عابدیان, Hosejn = حسین,
+    e/u at the end or before n                  Hosejni = حسینی (not Pejman = پژمان)
     (German, Dutch, Scandinavian, Slavic)
     gu before e, i, y is گ (French)             Tchenguiz = چنگیز
     oe before a consonant is u (Dutch)          Mahmoed = محمود
@@ -241,6 +250,12 @@ def latin_readings(token: str) -> list[str]:
     (Kurdish, Azeri, Uzbek)
     a first part ending in a vowel (Agha,       Agha Mohammadi = آقامحمدی, Khoda Dad =
     Khoda) without it, as in a joined word      خداداد
+    a second part starting with a vowel (Ali,   Riz Ali = ریزعلی
+    Akbar, Asghar, …) without it, as joined
+    a g after a vowel (not gh) is ق or غ        Hagigat = حقیقت, Sadegi = صادقی (not
+                                                Goli = قلی)
+    the Arabic article al-, el- before a        al-Sabzawari = سبزواری, al-Zahiri =
+    consonant, which Persian may not write      ظهیری
     ==========================================  ===========================================
 
     An i read as a short vowel is another, name-dependent reading
@@ -291,6 +306,8 @@ def latin_readings(token: str) -> list[str]:
                 out.append(skeleton)
     if primary in _OPEN_FIRST_PARTS:
         out.append(primary[:-1])
+    elif primary in _VOWEL_SECOND_PARTS:
+        out.append(primary[1:])
     if primary[:1] in "kI":
         for skeleton in _damma_readings(primary):
             if skeleton not in out:
@@ -299,6 +316,10 @@ def latin_readings(token: str) -> list[str]:
         read(_ARABIC_DH.sub("z", t))
     if "ph" in t:
         read(t.replace("ph", "f"))
+    if "g" in t and _G_FOR_QAF.search(t):
+        read(_G_FOR_QAF.sub("gh", t))
+    if len(t) > 5 and t[1] == "l" and _ARTICLE.match(t):
+        read(t[2:])
     if "j" in t and _EUROPEAN_J.search(t):
         read(_EUROPEAN_J.sub("y", t))
     if "gu" in t and _FRENCH_GU.search(t):
@@ -309,12 +330,13 @@ def latin_readings(token: str) -> list[str]:
         read(t.replace("sch", "sh").replace("ch", "kh"))  # German, Dutch, Czech ch for خ
     if "x" in t:
         read(t.replace("x", "kh"))  # Kurdish, Azeri, Uzbek x for خ
-    if t[1:2] in ("r", "l", "h") and _INITIAL_CLUSTER.match(t):
-        read(_INITIAL_CLUSTER.sub(r"\g<0>o", t, 1))
     return out
 
 
 _SILENT_HE_BEFORE_NISBA = re.compile("(?<=[^اوی])ه(?=(?:ای|یی)$)")
+#: ه after و before a compound suffix: silent when the و is a consonant (گیوه‌چی = Givehchi,
+#: as after any consonant letter), sounded when it is a vowel (شکوه‌زاده): the key keeps it.
+_SILENT_HE_AFTER_VAV = re.compile("(?<=.و)ه(?=(?:" + "|".join(COMPOUND_SUFFIXES_PERSIAN) + "))")
 _SUN_LETTER_ARTICLE = re.compile("(?<=.)ال(?=[تثدذرزسشصضطظن])")
 
 
@@ -338,7 +360,10 @@ def persian_readings(token: str) -> list[str]:
     * کورش, یوسف, یونس also read with the short vowel Latin writes u or ou, and کوروش
       without it (:data:`UNWRITTEN_DAMMA`).
     * a first part ending in ا (اقا, خدا) written apart is also read without it, as the
-      medial ا of the joined word (آقا محمدی = آقامحمدی, خدا داد = خداداد).
+      medial ا of the joined word (آقا محمدی = آقامحمدی, خدا داد = خداداد), and a second part
+      starting with ا or ع (علی, اکبر, اصغر, عباس, …) without it (ریز علی = ریزعلی);
+    * a ه after و before a compound suffix is silent where the و is a consonant (گیوه‌چی =
+      Givehchi), as after any other consonant letter; the key keeps it (شکوه‌زاده).
 
     >>> persian_readings("عبدالرحیم"), persian_readings("زارع"), persian_readings("سنندج")
     (['EbdrhIm'], ['zrh'], ['sndj'])
@@ -353,14 +378,20 @@ def persian_readings(token: str) -> list[str]:
         out.append(_persian_skeleton(persian_letters(t), dj_one_sound=False))
     if t.startswith("ابو") and len(t) > 4 and t[3] in PERSIAN_CONSONANTS:
         out.append(persian_skeleton("اب" + t[3:]))
+    if "وه" in t and _SILENT_HE_AFTER_VAV.search(t):
+        out.append(persian_skeleton(_SILENT_HE_AFTER_VAV.sub("", t)))
     if t.endswith(("های", "هیی")) and _SILENT_HE_BEFORE_NISBA.search(t):
         out.append(persian_skeleton(_SILENT_HE_BEFORE_NISBA.sub("", t)))
     if t[:1] in "کی":
         out += _damma_readings(persian_skeleton(t))
     if "و" in t[2:] and t.startswith(COMPOUND_FIRST_PARTS_PERSIAN):
         out += _persian_compound_readings(t)
-    if len(t) < 5 and persian_skeleton(t) in _OPEN_FIRST_PARTS:
-        out.append(persian_skeleton(t)[:-1])
+    if len(t) < 6:
+        skeleton = persian_skeleton(t)
+        if skeleton in _OPEN_FIRST_PARTS:
+            out.append(skeleton[:-1])
+        elif skeleton in _VOWEL_SECOND_PARTS:
+            out.append(skeleton[1:])
     if not out:
         return out
     primary = persian_skeleton(t)
