@@ -80,6 +80,25 @@ def test_similarity_function_is_name_similarity_precomputed_or_not():
     assert precomputed(normalized[0], normalized[0]) == 1.0
 
 
+def test_similarity_function_remembers_the_pairs_asked_last(monkeypatch):
+    """SQL asks a pair once per comparison level: the repeats come from a small memo, which
+    gives the same values, is bounded, and is not shipped to Spark's workers."""
+    import pickle
+
+    from reckon.link import functions
+
+    monkeypatch.setattr(functions, "_RECENT_LIMIT", 8)
+    normalized = [normalize_name(n).normalized for n in NAMES]
+    pairs = list(zip(normalized, normalized[1:] + normalized[:1], strict=True))
+    similarity = NameSimilarity()
+    similarity.precompute([a for a, _ in pairs[::2]], [b for _, b in pairs[::2]])
+    first = [similarity(a, b) for a, b in pairs]
+    assert 0 < len(similarity._recent) <= 8
+    assert [similarity(a, b) for a, b in pairs] == first  # asked again: the same values
+    assert first == [pytest.approx(name_similarity(a, b), abs=1e-6) for a, b in pairs]
+    assert pickle.loads(pickle.dumps(similarity))._recent == {}
+
+
 def test_mohammad_and_mahmoud_are_told_apart():
     similarity = NameSimilarity()
     a, b = (normalize_name(n).normalized for n in ("Mohammad Hosseini", "محمود حسینی"))

@@ -21,6 +21,7 @@ from reckon.text import name_similarity, name_similarity_batch
 
 _BATCH = 200_000
 _EXTRA_LIMIT = 1 << 20
+_RECENT_LIMIT = 1 << 15
 
 
 class NameSimilarity:
@@ -31,6 +32,10 @@ class NameSimilarity:
         self._codes = np.empty(0, dtype=np.int64)
         self._values = np.empty(0, dtype=np.float32)
         self._extra: dict[tuple[str, str], float] = {}
+        # The pairs asked last: SQL asks a pair once for each comparison level that tests its
+        # similarity, a vector of rows (2048 in DuckDB) apart, and a lookup in the table costs
+        # a NumPy call.
+        self._recent: dict[tuple[str, str], float] = {}
 
     def _id(self, name: str) -> int:
         found = self._ids.get(name)
@@ -85,6 +90,10 @@ class NameSimilarity:
     def __call__(self, a: str | None, b: str | None) -> float | None:
         if not a or not b:
             return None
+        asked = (a, b)
+        value = self._recent.get(asked)
+        if value is not None:
+            return value
         if a == b:
             return 1.0
         if b < a:
@@ -94,12 +103,20 @@ class NameSimilarity:
             code = (ia << 32) | ib
             at = int(np.searchsorted(self._codes, code))
             if at < len(self._codes) and self._codes[at] == code:
-                return float(self._values[at])
-        pair = (a, b)
-        value = self._extra.get(pair)
+                value = float(self._values[at])
         if value is None:
-            value = float(name_similarity(a, b))
-            if len(self._extra) >= _EXTRA_LIMIT:
-                self._extra.clear()
-            self._extra[pair] = value
+            pair = (a, b)
+            value = self._extra.get(pair)
+            if value is None:
+                value = float(name_similarity(a, b))
+                if len(self._extra) >= _EXTRA_LIMIT:
+                    self._extra.clear()
+                self._extra[pair] = value
+        if len(self._recent) >= _RECENT_LIMIT:
+            self._recent.clear()
+        self._recent[asked] = value
         return value
+
+    def __getstate__(self) -> dict:
+        """What Spark ships: the table, without the memo of the pairs asked last."""
+        return {**self.__dict__, "_recent": {}}

@@ -2,7 +2,7 @@
 
 numba is imported here only, so that importing :mod:`reckon.text` stays fast.
 
-Tokens and names are interned by :mod:`reckon.text.similarity` (ids into flat arrays). The
+Tokens and names are interned by :mod:`reckon.text._store` (ids into flat arrays). The
 similarity of two *tokens* is memoized in an open-addressing hash table keyed by the pair of
 token ids, kept between calls: lists repeat a few thousand given names and surnames endlessly,
 so almost every token pair of a linkage run has been aligned before, and a full-name score is

@@ -238,7 +238,8 @@ def name_similarity_batch(a: Sequence[str | None], b: Sequence[str | None]) -> n
     """Pairwise :func:`name_similarity` of ``a[i]`` and ``b[i]`` as a float64 array.
 
     Each distinct name is parsed once and each distinct pair of tokens aligned once (both are
-    remembered between calls, up to :data:`MAX_NAMES` names, :data:`MAX_TOKENS` tokens and
+    remembered between calls, up to :data:`reckon.text._store.MAX_NAMES` names and
+    :data:`~reckon.text._store.MAX_TOKENS` tokens, and
     :data:`MAX_PAIR_SLOTS` table slots); then all pairs are scored in one compiled loop.
     Thread-safe (calls are serialized).
     """
