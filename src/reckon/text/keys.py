@@ -20,7 +20,8 @@ Cameron = کامرون) or a u or ou for a short vowel after the first syllable 
 Shahmouradi = شاه‌مرادی) gives another key; :func:`reckon.text.name_keys` adds those readings
 (:mod:`reckon.text.readings`), and :func:`reckon.text.name_similarity` grades all of them.
 
-Rule table (tuned on the dev split of benchmarks/data/name_pairs.csv):
+Rule table (tuned on the dev split of benchmarks/data/name_pairs.csv and on the dev-unit sample
+benchmarks/data/name_pairs_extended_dev.csv):
 
 ==============================  =========================================  ======
 Persian                         Latin                                      symbol
@@ -72,9 +73,10 @@ Word rules:
 * خوا at the start of a word, and in خواه / خواست, is read "kha" (خوانساری/Khansari,
   خواجه/Khajeh, دلخواسته/Delkhasteh; اخوان Akhavan keeps its v);
 * a silent ه before a compound suffix (زاده زادگان پور نژاد گر کار چی سادات گل) is dropped
-  when it follows a consonant letter (آمنه‌سادات = Amenesadat, تیره‌گل = Tiregol) (شنبه‌زاده/Shanbezadeh, نقره‌کار/Noghrekar, کوره‌چیان/Kourechian;
-  after ا و ی it is a consonant: شاه‌زاده/Shahzadeh), and so is the h of Latin "eh" before one
-  (Shanbehzadeh); not before فر نیا, where به ده are words with a sounded ه (بهنیا Behnia);
+  when it follows a consonant letter (شنبه‌زاده/Shanbezadeh, نقره‌کار/Noghrekar,
+  کوره‌چیان/Kourechian, آمنه‌سادات/Amenesadat, تیره‌گل/Tiregol; after ا و ی it is a consonant:
+  شاه‌زاده/Shahzadeh), and so is the h of Latin "eh" before one (Shanbehzadeh); not before
+  فر نیا, where به ده are words with a sounded ه (بهنیا Behnia);
 * a final ع is dropped before the final-vowel rule (شجاع/Shoja); after a consonant it is also
   read as ه, the e Latin writes for it (زارع = Zare, another reading);
 * the ل of الدین is not pronounced: ضیاءالدین = Ziaeddin = Zia-ol-din;
