@@ -160,13 +160,21 @@ def quality(rows: list[dict[str, str]], n_errors: int) -> list[tuple[str, str, s
     out.append((f"similarity recall at threshold {thr}", f"{recall:.3f}", ""))
 
     if n_errors:
-        print("\n# key misses on true pairs (a | b | key a | key b)")
+        print("\n# cross-script true pairs sharing no key (the target's misses: a | b | keys)")
+        for i in list(np.nonzero(same_full_name & cross & ~any_key)[0])[:n_errors]:
+            keys_a, keys_b = " ".join(text.name_keys(a[i])), " ".join(text.name_keys(b[i]))
+            print(f"  {rows[i]['kind']:<18} {a[i]} | {b[i]} | {keys_a} | {keys_b}")
+        print("\n# key misses on true pairs (first keys differ: a | b | key a | key b)")
         miss = [i for i in np.nonzero(pos & ~same_key)[0]]
         for i in miss[:n_errors]:
             print(f"  {rows[i]['kind']:<18} {a[i]} | {b[i]} | {ka[i]} | {kb[i]}  sim={sim[i]:.3f}")
-        print("\n# key collisions on different pairs")
+        print("\n# key collisions on different pairs (first keys equal)")
         for i in list(np.nonzero(neg & same_key)[0])[:n_errors]:
             print(f"  {rows[i]['kind']:<18} {a[i]} | {b[i]} | {ka[i]}  sim={sim[i]:.3f}")
+        print("\n# different pairs sharing a key (counted as collisions: a | b | shared keys)")
+        for i in list(np.nonzero(neg & any_key)[0])[:n_errors]:
+            shared = set(text.name_keys(a[i])) & set(text.name_keys(b[i]))
+            print(f"  {rows[i]['kind']:<18} {a[i]} | {b[i]} | {' '.join(sorted(shared))}")
         print("\n# similarity errors at threshold (false negatives, then false positives)")
         for i in list(np.nonzero(pos & ~pred)[0])[:n_errors]:
             print(
