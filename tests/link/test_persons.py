@@ -49,3 +49,30 @@ def test_ties_are_broken_by_the_smaller_person_id():
 def test_a_person_whose_records_are_gone_is_retired():
     _, changes = run({1: 1}, {1: 7, 2: 8})
     assert changes.retired == [8]
+
+
+def test_merges_splits_and_retirements_agree_with_a_plain_count_on_random_clusterings():
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        n = int(rng.integers(1, 60))
+        labels = {r: int(rng.integers(0, 12)) for r in range(n)}
+        old = {r: int(rng.integers(50, 62)) for r in range(n) if rng.random() < 0.8}
+        person_of, changes = run(labels, old)
+
+        successors: dict[int, set[int]] = {}
+        sources: dict[int, set[int]] = {}
+        for record, old_id in old.items():
+            new_id = person_of[labels[record]]
+            successors.setdefault(old_id, set()).add(new_id)
+            sources.setdefault(new_id, set()).add(old_id)
+        kept = set(person_of.values())
+        assert changes.splits == [
+            {"person_id": o, "into": sorted(s)} for o, s in sorted(successors.items()) if len(s) > 1
+        ]
+        assert changes.merges == [
+            {"person_id": p, "from": sorted(s)} for p, s in sorted(sources.items()) if len(s) > 1
+        ]
+        assert changes.retired == sorted(set(old.values()) - kept)
+        assert changes.records_moved == sum(person_of[labels[r]] != o for r, o in old.items())
