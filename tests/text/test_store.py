@@ -1,6 +1,8 @@
 """The name store behind the batch functions: compiled interning and parsing give what the
 whole-name parse gives."""
 
+import random
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -85,6 +87,20 @@ def test_keys_batch_survives_the_store_being_emptied(monkeypatch):
     cold()
     assert name_keys_batch(names) == expected
     assert name_keys_batch(names[::-1]) == expected[::-1]
+
+
+def test_a_batch_that_repeats_its_names_is_keyed_as_each_name_alone():
+    """Such a batch is keyed by distinct names (see names._keys_of): same keys, same order."""
+    rng = random.Random(9)
+    pool = [*people_written_every_way(300, seed=6), *TRICKY, None, ""]
+    names = [pool[min(int(rng.paretovariate(1.2)), len(pool)) - 1] for _ in range(20_000)]
+    names += [None, [1]]  # an unhashable value after the sample: the store's error, no other
+    assert len(set(names[:-1])) < len(names) // 20
+    cold()
+    with pytest.raises(TypeError, match="must be str or None, not list"):
+        name_keys_batch(names)
+    cold()
+    assert name_keys_batch(names[:-1]) == [name_key(n) for n in names[:-1]]
 
 
 def test_names_that_are_not_text():

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from reckon.text import parsing
-from reckon.text._store import STORE
+from reckon.text._store import STORE, NameStore
 from reckon.text.parsing import (
     _AFFIX_BIT,
     _COMPOUND_BIT,
@@ -97,6 +97,8 @@ __all__ = [
 _MEMO_LIMIT = 1 << 16
 #: Names per call of the name store in :func:`name_keys_batch` (bounds what one call interns).
 _BATCH = 1 << 20
+#: Names sampled from a batch to tell whether it repeats its names.
+_REPEAT_SAMPLE = 1024
 
 
 def detect_script(text: str | None) -> str:
@@ -189,8 +191,25 @@ def name_keys_batch(names: Sequence[str | None]) -> list[str]:
             if store.full:
                 store.clear()
             chunk = names if len(names) <= _BATCH else names[lo : lo + _BATCH]
-            out += store.key_list(store.ids(chunk))
+            out += _keys_of(store, chunk)
     return out
+
+
+def _keys_of(store: NameStore, names: Sequence[str | None]) -> list[str]:
+    """Keys of a chunk; a chunk that repeats its names (as a sample says) keys each distinct
+    name once and finds the rest in a dictionary, cheaper than hashing every name's bytes."""
+    n = len(names)
+    if n > 4 * _REPEAT_SAMPLE:
+        sample = [names[i] for i in range(0, n, n // _REPEAT_SAMPLE)]
+        try:
+            if len(set(sample)) < len(sample) // 2:
+                distinct = list(dict.fromkeys(names))
+                keys = dict(zip(distinct, store.key_list(store.ids(distinct)), strict=True))
+                return list(map(keys.__getitem__, names))
+        except TypeError as error:  # an unhashable value: the store's error names its type
+            if "unhashable" not in str(error):
+                raise
+    return store.key_list(store.ids(names))
 
 
 def _fast_constructor():
