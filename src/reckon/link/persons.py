@@ -174,9 +174,6 @@ def assign_persons(
                     func.setval(func.pg_get_serial_sequence("person", "id"), max(changes.created))
                 )
             )
-    successors: dict[int, list[int]] = {}
-    for split in changes.splits:
-        successors[split["person_id"]] = split["into"]
     if len(old) and changes.retired:
         new_person = labels_series.map(person_of)
         moved = pd.DataFrame({"old": old, "new": new_person.reindex(old.index)}).dropna()

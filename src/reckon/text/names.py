@@ -199,17 +199,18 @@ def _keys_of(store: NameStore, names: Sequence[str | None]) -> list[str]:
     """Keys of a chunk; a chunk that repeats its names (as a sample says) keys each distinct
     name once and finds the rest in a dictionary, cheaper than hashing every name's bytes."""
     n = len(names)
+    distinct = None
     if n > 4 * _REPEAT_SAMPLE:
         sample = [names[i] for i in range(0, n, n // _REPEAT_SAMPLE)]
         try:
             if len(set(sample)) < len(sample) // 2:
                 distinct = list(dict.fromkeys(names))
-                keys = dict(zip(distinct, store.key_list(store.ids(distinct)), strict=True))
-                return list(map(keys.__getitem__, names))
-        except TypeError as error:  # an unhashable value: the store's error names its type
-            if "unhashable" not in str(error):
-                raise
-    return store.key_list(store.ids(names))
+        except TypeError:  # an unhashable value: the store's own error below names its type
+            distinct = None
+    if distinct is None:
+        return store.key_list(store.ids(names))
+    keys = dict(zip(distinct, store.key_list(store.ids(distinct)), strict=True))
+    return list(map(keys.__getitem__, names))
 
 
 def _fast_constructor():
